@@ -1,0 +1,94 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../config/config.ts";
+import { WeftError } from "../errors.ts";
+import { runRun } from "./commands/run.ts";
+import { runServe } from "./commands/serve.ts";
+import { runMigrate, runToken, runUser, runWorkflow } from "./commands/store-commands.ts";
+import { print, printError, UsageError } from "./output.ts";
+
+const HELP = `weft: durable workflow automation
+
+Usage:
+  weft serve                               API, scheduler and workers in one process
+  weft migrate                             apply pending store migrations
+  weft user create --email E --password P --role admin|editor|viewer
+  weft user list
+  weft user disable --email E
+  weft token create --email E [--name N] [--expires-days D]   prints only the token
+  weft workflow apply -f FILE              create or version a workflow from YAML or JSON
+  weft run NAME [--input JSON] [--wait] [--timeout 60s]
+
+Settings come from WEFT_* environment variables or a .env file (see docs/configuration.md).`;
+
+const OPTIONS = {
+  email: { type: "string" },
+  password: { type: "string" },
+  role: { type: "string" },
+  name: { type: "string" },
+  "expires-days": { type: "string" },
+  file: { type: "string", short: "f" },
+  input: { type: "string" },
+  wait: { type: "boolean" },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export type CliValues = ReturnType<typeof parse>["values"];
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const [command, sub, ...rest] = positionals;
+  if (!command || values.help || command === "help") {
+    print(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case "serve":
+      return runServe(config);
+    case "migrate":
+      return runMigrate(config);
+    case "user":
+      return runUser(config, sub, values);
+    case "token":
+      return runToken(config, sub, values);
+    case "workflow":
+      return runWorkflow(config, sub, values);
+    case "run":
+      if (!sub || rest.length > 0)
+        throw new UsageError("usage: weft run NAME [--input JSON] [--wait]");
+      return runRun(config, sub, values);
+    default:
+      throw new UsageError(`unknown command "${command}": run weft --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      printError(error.message);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError) {
+      printError(error.message);
+      process.exitCode = 78;
+    } else if (error instanceof WeftError) {
+      printError(error.message);
+      for (const issue of error.issues) printError(`  ${issue.path}: ${issue.message}`);
+      process.exitCode = 1;
+    } else {
+      printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 1;
+    }
+  },
+);

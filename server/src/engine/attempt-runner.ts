@@ -1,0 +1,356 @@
+import { StepFailure } from "../errors.ts";
+import type { ErrorInfo } from "../events/event-map.ts";
+import type { Db } from "../store/database.ts";
+import {
+  claimAttempt,
+  finishAttempt,
+  getStepResults,
+  getStepRun,
+  renewLease,
+  requireRunRow,
+  setRunStatus,
+  setStepRun,
+} from "../store/runs.ts";
+import type { StepDefinition } from "./definition.ts";
+import { parseDuration } from "./duration.ts";
+import { ExpressionError, evaluateExpression, interpolate } from "./expressions.ts";
+import { NO_RETRY, retryDelayMs, shouldRetry } from "./retry.ts";
+import type { RunPlan, RunPlanCache } from "./run-plan.ts";
+import type { StepRegistry } from "./step-registry.ts";
+import type { ExpressionScope, StepContext } from "./step-type.ts";
+import { fromStoredJson, toStoredJson } from "./stored-value.ts";
+import {
+  advanceRun,
+  commit,
+  failRun,
+  type RunRef,
+  type Transition,
+  type TransitionHost,
+} from "./transitions.ts";
+import { unwrapBraces, zodIssues } from "./validate.ts";
+
+const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
+
+export interface AttemptRunnerOptions {
+  host: TransitionHost;
+  plans: RunPlanCache;
+  registry: StepRegistry;
+  workerId: string;
+  leaseMs: number;
+  secrets: Readonly<Record<string, string>>;
+}
+
+interface ClaimedAttempt {
+  id: string;
+  number: number;
+  stepRunId: string;
+  step: StepDefinition;
+  plan: RunPlan;
+  ref: RunRef;
+  scope: ExpressionScope;
+}
+
+type Outcome =
+  | { kind: "output"; output: unknown }
+  | { kind: "sleep"; until: number }
+  | { kind: "skip" }
+  | { kind: "error"; error: ErrorInfo };
+
+/** Executes attempts: claims one with a lease, runs its step, records how it ended, once. */
+export class AttemptRunner {
+  readonly #o: AttemptRunnerOptions;
+  readonly #running = new Map<string, { runId: string; controller: AbortController }>();
+
+  constructor(options: AttemptRunnerOptions) {
+    this.#o = options;
+  }
+
+  /** The queue's handler: runs one attempt to its end; a lost claim is not an error. */
+  async executeAttempt(attemptId: string): Promise<void> {
+    const claimed = await this.#claim(attemptId);
+    if (!claimed) return;
+
+    const controller = new AbortController();
+    this.#running.set(attemptId, { runId: claimed.ref.runId, controller });
+    const heartbeat = this.#startHeartbeat(claimed.id, controller);
+    const startedAt = Date.now();
+    let outcome: Outcome;
+    try {
+      outcome = await this.#runStep(claimed, controller.signal);
+    } finally {
+      clearInterval(heartbeat);
+      this.#running.delete(attemptId);
+    }
+    await this.#record(claimed, outcome, Date.now() - startedAt);
+  }
+
+  /** Aborts this process's running attempts of a run (cancellation or failure). */
+  abortRun(runId: string): void {
+    for (const entry of this.#running.values()) {
+      if (entry.runId === runId)
+        entry.controller.abort(
+          new StepFailure("cancelled", "the run was cancelled", { retryable: false }),
+        );
+    }
+  }
+
+  /** Aborts everything under way, for shutdown; the leases expire and the sweeper retries. */
+  abortAll(): void {
+    for (const entry of this.#running.values()) entry.controller.abort();
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  async #claim(attemptId: string): Promise<ClaimedAttempt | undefined> {
+    const { host, workerId, leaseMs } = this.#o;
+    const claimed = await commit(host, async (tx, t) => {
+      const attempt = await claimAttempt(tx, attemptId, workerId, t.now, t.now + leaseMs);
+      if (!attempt) return undefined;
+      const run = await requireRunRow(tx, attempt.run_id);
+      const ref = { runId: run.id, workflowId: run.workflow_id };
+      await setStepRun(tx, attempt.step_run_id, { status: "running", attempts: attempt.number });
+      await tx
+        .updateTable("step_runs")
+        .set({ started_at: t.now })
+        .where("id", "=", attempt.step_run_id)
+        .where("started_at", "is", null)
+        .execute();
+      if (run.status === "queued") {
+        await setRunStatus(tx, run.id, ["queued"], { status: "running", started_at: t.now });
+        t.emit("run:started", ref, {});
+      }
+      t.emit("step:started", ref, { attempt: attempt.number }, attempt.step_id);
+      return { attempt, run, ref };
+    });
+    if (!claimed) return undefined;
+
+    const { attempt, run, ref } = claimed;
+    const plan = await this.#o.plans.require(run.workflow_id, run.version);
+    const step = plan.steps.get(attempt.step_id)!;
+    const scope = await this.#scope(this.#o.host.db, run, plan);
+    return {
+      id: attempt.id,
+      number: attempt.number,
+      stepRunId: attempt.step_run_id,
+      step,
+      plan,
+      ref,
+      scope,
+    };
+  }
+
+  async #scope(
+    db: Db,
+    run: Awaited<ReturnType<typeof requireRunRow>>,
+    plan: RunPlan,
+  ): Promise<ExpressionScope> {
+    const steps: ExpressionScope["steps"] = {};
+    for (const row of await getStepResults(db, run.id)) {
+      if (row.status === "succeeded" || row.status === "skipped" || row.status === "failed") {
+        steps[row.step_id] = {
+          status: row.status,
+          output: fromStoredJson(row.output),
+          error: fromStoredJson(row.error),
+        };
+      }
+    }
+    const startedAt = new Date(run.started_at ?? run.created_at).toISOString();
+    return {
+      trigger: JSON.parse(run.trigger),
+      steps,
+      run: { id: run.id, workflowId: run.workflow_id, version: plan.version, startedAt },
+    };
+  }
+
+  #startHeartbeat(attemptId: string, controller: AbortController): NodeJS.Timeout {
+    const { host, workerId, leaseMs } = this.#o;
+    const timer = setInterval(
+      async () => {
+        try {
+          const kept = await renewLease(host.db, attemptId, workerId, Date.now() + leaseMs);
+          if (!kept)
+            controller.abort(
+              new StepFailure("cancelled", "the attempt is no longer leased to this worker", {
+                retryable: false,
+              }),
+            );
+        } catch (error) {
+          host.logger.warn({ err: error, attemptId }, "lease renewal failed");
+        }
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    return timer;
+  }
+
+  async #runStep(claimed: ClaimedAttempt, cancel: AbortSignal): Promise<Outcome> {
+    const { step, scope } = claimed;
+    try {
+      const withSecrets = { ...scope, secrets: this.#o.secrets };
+      if (step.if !== undefined && !(await evaluateExpression(unwrapBraces(step.if), withSecrets)))
+        return { kind: "skip" };
+
+      const type = this.#o.registry.get(step.type);
+      if (!type)
+        throw new StepFailure("unknown-step-type", `step type "${step.type}" is not installed`, {
+          retryable: false,
+        });
+      const interpolated = await interpolate(step.with, withSecrets, {
+        skipKeys: type.expressionFields ?? [],
+      });
+      const input = type.with.safeParse(interpolated);
+      if (!input.success) {
+        const issue = zodIssues(input.error, "with")[0]!;
+        throw new StepFailure("invalid-input", `${issue.path}: ${issue.message}`, {
+          retryable: false,
+        });
+      }
+
+      const timeoutMs =
+        step.timeout === undefined ? DEFAULT_STEP_TIMEOUT_MS : parseDuration(step.timeout)!;
+      const signal = AbortSignal.any([cancel, AbortSignal.timeout(timeoutMs)]);
+      const context = this.#context(claimed, signal);
+      const result = await raceAbort(type.execute(input.data, context), signal, timeoutMs);
+      return "sleepUntil" in result
+        ? { kind: "sleep", until: result.sleepUntil }
+        : { kind: "output", output: result.output };
+    } catch (error) {
+      return { kind: "error", error: toErrorInfo(error) };
+    }
+  }
+
+  #context(claimed: ClaimedAttempt, signal: AbortSignal): StepContext {
+    const { host } = this.#o;
+    return {
+      runId: claimed.ref.runId,
+      stepId: claimed.step.id,
+      attempt: claimed.number,
+      idempotencyKey: claimed.id,
+      signal,
+      scope: claimed.scope,
+      evaluate: (expression) => evaluateExpression(expression, claimed.scope),
+      log: (message, data) => {
+        const level = typeof data?.level === "string" ? data.level : "info";
+        const extra =
+          data?.data === undefined
+            ? {}
+            : { data: JSON.parse(toStoredJson(data.data, host.stored) ?? "null") };
+        const text = JSON.parse(toStoredJson(message, host.stored) ?? '""') as string;
+        void commit(host, async (_tx, t) =>
+          t.emit("step:log", claimed.ref, { message: text, level, ...extra }, claimed.step.id),
+        ).catch((err) => host.logger.error({ err, runId: claimed.ref.runId }, "step log failed"));
+      },
+    };
+  }
+
+  async #record(claimed: ClaimedAttempt, outcome: Outcome, durationMs: number): Promise<void> {
+    const { host, workerId } = this.#o;
+    await commit(host, async (tx, t) => {
+      const status = outcome.kind === "error" ? "failed" : "succeeded";
+      const error = outcome.kind === "error" ? toStoredJson(outcome.error, host.stored) : null;
+      const finished = await finishAttempt(tx, claimed.id, workerId, {
+        status,
+        endedAt: t.now,
+        durationMs,
+        error,
+      });
+      if (!finished) return;
+
+      if (outcome.kind === "output")
+        await this.#succeedStep(tx, t, claimed, outcome.output, durationMs);
+      else if (outcome.kind === "skip") await this.#skipStep(tx, t, claimed);
+      else if (outcome.kind === "sleep") await this.#sleepStep(tx, t, claimed, outcome.until);
+      else await this.#failAttempt(tx, t, claimed, outcome.error, durationMs);
+    });
+  }
+
+  async #succeedStep(
+    tx: Db,
+    t: Transition,
+    c: ClaimedAttempt,
+    output: unknown,
+    durationMs: number,
+  ) {
+    const stored = toStoredJson(output ?? null, this.#o.host.stored);
+    await setStepRun(tx, c.stepRunId, { status: "succeeded", output: stored, ended_at: t.now });
+    t.emit("step:succeeded", c.ref, { attempt: c.number, durationMs }, c.step.id);
+    await advanceRun(tx, t, this.#o.host, c.plan, c.ref);
+  }
+
+  async #skipStep(tx: Db, t: Transition, c: ClaimedAttempt) {
+    await setStepRun(tx, c.stepRunId, { status: "skipped", ended_at: t.now });
+    t.emit("step:skipped", c.ref, { reason: "its if condition was false" }, c.step.id);
+    await advanceRun(tx, t, this.#o.host, c.plan, c.ref);
+  }
+
+  async #sleepStep(tx: Db, t: Transition, c: ClaimedAttempt, until: number) {
+    await setStepRun(tx, c.stepRunId, { status: "waiting", wake_at: until });
+    t.emit("step:waiting", c.ref, { until: new Date(until).toISOString() }, c.step.id);
+    t.wakes.push({ stepRunId: c.stepRunId, at: until });
+  }
+
+  async #failAttempt(
+    tx: Db,
+    t: Transition,
+    c: ClaimedAttempt,
+    error: ErrorInfo,
+    durationMs: number,
+  ) {
+    const stepRun = await getStepRun(tx, c.stepRunId);
+    const failed = c.number - (stepRun?.lost_attempts ?? 0);
+    const policy = c.step.retry ?? NO_RETRY;
+    if (error.kind !== "cancelled" && shouldRetry(policy, error, failed)) {
+      const delayMs = retryDelayMs(policy, failed);
+      await setStepRun(tx, c.stepRunId, { status: "queued" });
+      t.addAttempt(c.ref, c.stepRunId, c.step.id, c.number + 1, t.now + delayMs);
+      t.emit("step:retrying", c.ref, { attempt: c.number, error, delayMs }, c.step.id);
+      return;
+    }
+    await setStepRun(tx, c.stepRunId, {
+      status: "failed",
+      error: toStoredJson(error, this.#o.host.stored),
+      ended_at: t.now,
+    });
+    t.emit("step:failed", c.ref, { attempt: c.number, error, durationMs }, c.step.id);
+    await failRun(tx, t, this.#o.host, c.ref, {
+      ...error,
+      message: `step "${c.step.id}" failed: ${error.message}`,
+    });
+  }
+}
+
+/** Rejects when the signal aborts, even if the step type ignores its signal. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      const reason = signal.reason;
+      if (reason instanceof StepFailure) reject(reason);
+      else if (reason instanceof DOMException && reason.name === "TimeoutError") {
+        reject(new StepFailure("timeout", `timed out after ${timeoutMs}ms`, { retryable: true }));
+      } else reject(new StepFailure("cancelled", "the attempt was aborted", { retryable: false }));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** The stored form of whatever a step threw. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof StepFailure) {
+    const details = (error as { details?: unknown }).details;
+    return {
+      kind: error.kind,
+      message: error.message,
+      retryable: error.retryable,
+      ...(details === undefined ? {} : { details }),
+    };
+  }
+  if (error instanceof ExpressionError)
+    return { kind: "expression", message: error.message, retryable: false };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: "internal", message, retryable: true };
+}

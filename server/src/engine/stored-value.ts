@@ -1,0 +1,46 @@
+/** Turns values into what the store keeps: secrets masked, size capped with a marker. */
+
+export const REDACTED = "[redacted]";
+
+/** Secret values shorter than this are not masked: they would mask ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+export interface StoredValueOptions {
+  maxBytes: number;
+  secrets: readonly string[];
+}
+
+/** Replaces every occurrence of a secret value in text with `[redacted]`. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret))
+      out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * Serializes a value as JSON with secrets masked. Past `maxBytes` it stores a marker object
+ * `{ $truncated: true, bytes, preview }` instead, so one large answer cannot bloat the store.
+ */
+export function toStoredJson(value: unknown, options: StoredValueOptions): string | null {
+  if (value === undefined) return null;
+  const json = redactText(JSON.stringify(value) ?? "null", secretsAsJson(options.secrets));
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= options.maxBytes) return json;
+  return JSON.stringify({ $truncated: true, bytes, preview: json.slice(0, 1024) });
+}
+
+/** Secrets as they appear inside a JSON string: quotes and backslashes escaped. */
+function secretsAsJson(secrets: readonly string[]): string[] {
+  return secrets.flatMap((s) => {
+    const escaped = JSON.stringify(s).slice(1, -1);
+    return escaped === s ? [s] : [s, escaped];
+  });
+}
+
+/** Parses a stored JSON column; null stays undefined. */
+export function fromStoredJson(json: string | null): unknown {
+  return json === null ? undefined : JSON.parse(json);
+}

@@ -1,0 +1,197 @@
+import type { Logger } from "pino";
+import type { EventBus } from "../events/event-bus.ts";
+import type { ErrorInfo, RunEvent, RunEventMap, RunEventType } from "../events/event-map.ts";
+import type { Queue, WakeUp } from "../queue/queue.ts";
+import type { Db } from "../store/database.ts";
+import { newId } from "../store/ids.ts";
+import {
+  cancelOpenWork,
+  getLeafOutputs,
+  getStepRunRefs,
+  insertAttempts,
+  insertEvents,
+  type NewAttempt,
+  setRunStatus,
+  setStepRunsStatus,
+} from "../store/runs.ts";
+import { inWriteTransaction } from "../store/transaction.ts";
+import { advance } from "./advance.ts";
+import type { RunPlan } from "./run-plan.ts";
+import { fromStoredJson, type StoredValueOptions, toStoredJson } from "./stored-value.ts";
+
+/** The run a transition is about. */
+export interface RunRef {
+  runId: string;
+  workflowId: string;
+}
+
+/**
+ * What one transaction of the state machine changes besides its rows: the events it
+ * records and the work it makes due. They take effect only after the commit.
+ */
+export class Transition {
+  readonly now = Date.now();
+  readonly events: RunEvent[] = [];
+  readonly attempts: NewAttempt[] = [];
+  readonly wakes: { stepRunId: string; at: number }[] = [];
+  readonly abortedRuns: string[] = [];
+
+  emit<T extends RunEventType>(type: T, ref: RunRef, data: RunEventMap[T], stepId?: string): void {
+    const event = {
+      type,
+      runId: ref.runId,
+      workflowId: ref.workflowId,
+      data,
+      at: new Date(this.now).toISOString(),
+    };
+    this.events.push(stepId === undefined ? event : { ...event, stepId });
+  }
+
+  /** Queues a new attempt of a step run, available at `availableAt`. */
+  addAttempt(
+    ref: RunRef,
+    stepRunId: string,
+    stepId: string,
+    number: number,
+    availableAt = this.now,
+  ): void {
+    const attempt = {
+      id: newId(this.now),
+      stepRunId,
+      runId: ref.runId,
+      stepId,
+      number,
+      availableAt,
+      createdAt: this.now,
+    };
+    this.attempts.push(attempt);
+  }
+}
+
+/** What transitions need from the engine around them. */
+export interface TransitionHost {
+  db: Db;
+  queue: Queue;
+  bus: EventBus;
+  logger: Logger;
+  stored: StoredValueOptions;
+  armWake(stepRunId: string, at: number): void;
+  abortRun(runId: string): void;
+}
+
+/** Runs one state change in a write transaction, then publishes what it recorded. */
+export async function commit<T>(
+  host: TransitionHost,
+  fn: (tx: Db, t: Transition) => Promise<T>,
+): Promise<T> {
+  const t = new Transition();
+  const result = await inWriteTransaction(host.db, async (tx) => {
+    const value = await fn(tx, t);
+    await insertAttempts(tx, t.attempts);
+    await insertEvents(tx, t.events);
+    return value;
+  });
+  afterCommit(host, t);
+  return result;
+}
+
+function afterCommit(host: TransitionHost, t: Transition): void {
+  for (const runId of t.abortedRuns) host.abortRun(runId);
+  const wakeUps: WakeUp[] = t.attempts.map((a) => ({
+    attemptId: a.id,
+    availableAt: a.availableAt,
+  }));
+  if (wakeUps.length > 0) host.queue.dispatch(wakeUps);
+  for (const wake of t.wakes) host.armWake(wake.stepRunId, wake.at);
+  for (const event of t.events) logEvent(host.logger, event);
+  host.bus.publish(t.events);
+}
+
+function logEvent(logger: Logger, event: RunEvent): void {
+  const data = event.data as Record<string, unknown>;
+  const fields = {
+    runId: event.runId,
+    workflowId: event.workflowId,
+    stepId: event.stepId,
+    ...data,
+  };
+  const level = event.type.endsWith(":failed") ? "warn" : "info";
+  logger[level](fields, event.type.replace(":", " "));
+}
+
+/**
+ * Applies the state machine's rule after a step run ended: queues the steps that became
+ * ready, skips those left with only skipped needs, and ends the run when nothing is left.
+ */
+export async function advanceRun(
+  tx: Db,
+  t: Transition,
+  host: TransitionHost,
+  plan: RunPlan,
+  ref: RunRef,
+) {
+  const refs = await getStepRunRefs(tx, ref.runId);
+  const byStep = new Map(refs.map((r) => [r.step_id, r]));
+  const next = advance(plan, new Map(refs.map((r) => [r.step_id, r.status])));
+
+  const skippedIds = next.skipped.map((id) => byStep.get(id)!.id);
+  await setStepRunsStatus(tx, skippedIds, "skipped", t.now);
+  for (const stepId of next.skipped)
+    t.emit("step:skipped", ref, { reason: "every step it needs was skipped" }, stepId);
+
+  const readyIds = next.ready.map((id) => byStep.get(id)!.id);
+  await setStepRunsStatus(tx, readyIds, "queued");
+  for (const [i, stepId] of next.ready.entries()) t.addAttempt(ref, readyIds[i]!, stepId, 1);
+
+  if (next.outcome === "succeeded") await succeedRun(tx, t, host, plan, ref);
+}
+
+async function succeedRun(tx: Db, t: Transition, host: TransitionHost, plan: RunPlan, ref: RunRef) {
+  const leaves = await getLeafOutputs(tx, ref.runId, plan.leaves);
+  const output: Record<string, unknown> = {};
+  for (const leaf of leaves)
+    if (leaf.status === "succeeded") output[leaf.step_id] = fromStoredJson(leaf.output);
+
+  const run = await tx
+    .selectFrom("runs")
+    .select(["started_at", "created_at"])
+    .where("id", "=", ref.runId)
+    .executeTakeFirstOrThrow();
+  const moved = await setRunStatus(tx, ref.runId, ["queued", "running"], {
+    status: "succeeded",
+    output: toStoredJson(output, host.stored),
+    ended_at: t.now,
+  });
+  if (moved)
+    t.emit("run:succeeded", ref, { durationMs: t.now - (run.started_at ?? run.created_at) });
+}
+
+/** Ends a run as failed: its open step runs and attempts are cancelled, running ones aborted. */
+export async function failRun(
+  tx: Db,
+  t: Transition,
+  host: TransitionHost,
+  ref: RunRef,
+  error: ErrorInfo,
+) {
+  const run = await tx
+    .selectFrom("runs")
+    .select(["started_at", "created_at"])
+    .where("id", "=", ref.runId)
+    .executeTakeFirstOrThrow();
+  const moved = await setRunStatus(tx, ref.runId, ["queued", "running"], {
+    status: "failed",
+    error: toStoredJson(error, host.stored),
+    ended_at: t.now,
+  });
+  if (!moved) return;
+  await cancelOpenSteps(tx, t, ref);
+  t.emit("run:failed", ref, { error, durationMs: t.now - (run.started_at ?? run.created_at) });
+}
+
+/** Cancels what is still open in a run and records a `step:cancelled` for each step. */
+export async function cancelOpenSteps(tx: Db, t: Transition, ref: RunRef): Promise<void> {
+  const cancelled = await cancelOpenWork(tx, ref.runId, t.now);
+  for (const stepId of cancelled) t.emit("step:cancelled", ref, {}, stepId);
+  if (cancelled.length > 0) t.abortedRuns.push(ref.runId);
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { hasRole } from "../../auth/roles.ts";
+import { hashToken } from "../../auth/tokens.ts";
+import { WeftError } from "../../errors.ts";
+import type { Db } from "../../store/database.ts";
+import { countUsers, getSessionUser, getTokenUser, touchToken } from "../../store/users.ts";
+import type { Services } from "../services.ts";
+
+export const SESSION_COOKIE = "weft_session";
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Checks who calls every `/api` route and with what role, from the route's `access`; a
+ * route without one is for admins. Until a first admin exists only setup answers.
+ */
+export function registerAuth(app: FastifyInstance, services: Services): void {
+  const db = services.store.db;
+  let setUp = false;
+  const touched = new Map<string, number>();
+
+  app.addHook("onRequest", async (request) => {
+    if (!request.url.startsWith("/api/")) return;
+    const access = request.routeOptions.config.access ?? "admin";
+
+    if (!setUp) setUp = (await countUsers(db)) > 0;
+    if (!setUp && !request.url.startsWith("/api/v1/setup") && !isDocs(request.url)) {
+      throw new WeftError(
+        "setup-required",
+        "Weft has no admin yet: run `weft user create --role admin` or POST /api/v1/setup",
+      );
+    }
+    if (access === "public") return;
+
+    const user = await identify(db, request, touched);
+    if (!user)
+      throw new WeftError(
+        "unauthorized",
+        "sign in, or send an API token as Authorization: Bearer <token>",
+      );
+    if (!hasRole(user.role, access)) {
+      throw new WeftError("forbidden", `this needs the ${access} role; you are ${user.role}`);
+    }
+    request.user = user;
+  });
+}
+
+async function identify(db: Db, request: FastifyRequest, touched: Map<string, number>) {
+  const now = Date.now();
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match)
+      throw new WeftError("unauthorized", "the Authorization header must be `Bearer <token>`");
+    const found = await getTokenUser(db, hashToken(match[1]!), now);
+    if (!found) throw new WeftError("unauthorized", "the API token is unknown, revoked or expired");
+    if ((touched.get(found.tokenId) ?? 0) < now - TOUCH_EVERY_MS) {
+      touched.set(found.tokenId, now);
+      await touchToken(db, found.tokenId, now);
+    }
+    return found.user;
+  }
+
+  const session = request.cookies[SESSION_COOKIE];
+  if (!session) return undefined;
+  if (UNSAFE.has(request.method)) checkOrigin(request);
+  return getSessionUser(db, hashToken(session), now);
+}
+
+/** A cookie-authenticated change must come from this origin (CSRF defence with SameSite). */
+function checkOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (!origin) return;
+  const expected = `${request.protocol}://${request.host}`;
+  if (origin !== expected)
+    throw new WeftError("forbidden", `cross-origin request from ${origin} refused`);
+}
+
+function isDocs(url: string): boolean {
+  return url.startsWith("/api/openapi.json") || url.startsWith("/api/docs");
+}

@@ -1,0 +1,244 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { WorkflowDefinition } from "../../engine/definition.ts";
+import { NotFoundError } from "../../errors.ts";
+import { nextFireAfter } from "../../scheduler/next-fire.ts";
+import {
+  getAttemptRows,
+  getEventRows,
+  getRunRow,
+  getStepRunRows,
+  listRunRows,
+} from "../../store/run-queries.ts";
+import { getVersionRow, getWorkflowRow } from "../../store/workflows.ts";
+import { asZod, type Services } from "../services.ts";
+import { runSummary, runView } from "../views.ts";
+
+const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+const TRIGGER_TYPES = ["manual", "webhook", "schedule"] as const;
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)));
+const instant = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 instant like 2026-12-01T00:00:00Z" })
+  .transform((s) => Date.parse(s));
+
+const listQuery = z.object({
+  status: csv(RUN_STATUSES).optional(),
+  workflow: z.string().optional(),
+  trigger: csv(TRIGGER_TYPES).optional(),
+  tag: z.string().optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const idParams = z.object({ id: z.string().min(1) });
+
+/** Runs: list with filters and cursor paging, read one whole, its events, cancel, retry. */
+export function registerRunRoutes(fastify: FastifyInstance, services: Services): void {
+  const app = asZod(fastify);
+  const db = services.store.db;
+
+  app.get(
+    "/api/v1/runs",
+    {
+      config: { access: "viewer" },
+      schema: { tags: ["runs"], summary: "List runs, newest first", querystring: listQuery },
+    },
+    async (request) => {
+      const q = request.query;
+      let workflowId: string | undefined;
+      if (q.workflow) {
+        const workflow = await getWorkflowRow(db, q.workflow);
+        if (!workflow) throw new NotFoundError("workflow", q.workflow);
+        workflowId = workflow.id;
+      }
+      const rows = await listRunRows(db, {
+        status: q.status,
+        workflowId,
+        triggerType: q.trigger,
+        tag: q.tag,
+        from: q.from,
+        to: q.to,
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      const page = rows.slice(0, q.limit);
+      return {
+        items: page.map(runSummary),
+        nextCursor: rows.length > q.limit ? page.at(-1)!.id : null,
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/runs/:id",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["runs"],
+        summary: "Get a run with its steps and attempts",
+        params: idParams,
+      },
+    },
+    async (request) => {
+      const run = await getRunRow(db, request.params.id);
+      if (!run) throw new NotFoundError("run", request.params.id);
+      const version = await getVersionRow(db, run.workflow_id, run.version);
+      const definition = JSON.parse(version!.definition) as WorkflowDefinition;
+      return runView(
+        run,
+        definition,
+        await getStepRunRows(db, run.id),
+        await getAttemptRows(db, run.id),
+      );
+    },
+  );
+
+  app.get(
+    "/api/v1/runs/:id/events",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["runs"],
+        summary: "A run's events in order",
+        params: idParams,
+        querystring: z.object({ after: z.coerce.number().int().min(0).default(0) }),
+      },
+    },
+    async (request) => {
+      const run = await getRunRow(db, request.params.id);
+      if (!run) throw new NotFoundError("run", request.params.id);
+      const rows = await getEventRows(db, run.id, request.query.after);
+      return {
+        items: rows.map((e) => ({
+          id: e.id,
+          type: e.type,
+          stepId: e.step_id,
+          data: e.data === null ? null : JSON.parse(e.data),
+          at: new Date(e.created_at).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    "/api/v1/runs/:id/cancel",
+    {
+      config: { access: "editor" },
+      schema: { tags: ["runs"], summary: "Cancel a run", params: idParams },
+    },
+    async (request, reply) => {
+      await services.engine.cancelRun(request.params.id, `cancelled by ${request.user!.email}`);
+      return reply.status(202).send({ runId: request.params.id, status: "cancelled" });
+    },
+  );
+
+  app.post(
+    "/api/v1/runs/:id/retry",
+    {
+      config: { access: "editor" },
+      schema: {
+        tags: ["runs"],
+        summary: "Retry a failed run from its failed steps",
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      await services.engine.retryRun(request.params.id);
+      return reply.status(202).send({ runId: request.params.id, status: "running" });
+    },
+  );
+
+  registerScheduleRoutes(fastify, services);
+}
+
+function registerScheduleRoutes(fastify: FastifyInstance, services: Services): void {
+  const app = asZod(fastify);
+  const db = services.store.db;
+  const params = z.object({ workflowId: z.string(), triggerId: z.string() });
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+  app.get(
+    "/api/v1/schedules",
+    {
+      config: { access: "viewer" },
+      schema: { tags: ["schedules"], summary: "List schedules with their next fire times" },
+    },
+    async () => {
+      const rows = await db
+        .selectFrom("schedules")
+        .innerJoin("workflows", "workflows.id", "schedules.workflow_id")
+        .selectAll("schedules")
+        .select(["workflows.name", "workflows.archived_at"])
+        .orderBy("schedules.next_fire_at")
+        .execute();
+      return {
+        items: rows.map((s) => ({
+          workflowId: s.workflow_id,
+          workflowName: s.name,
+          triggerId: s.trigger_id,
+          cron: s.cron,
+          timezone: s.timezone,
+          catchUp: s.catch_up,
+          paused: s.paused === 1,
+          archived: s.archived_at !== null,
+          nextFireAt: iso(s.next_fire_at),
+          lastFiredAt: iso(s.last_fired_at),
+        })),
+      };
+    },
+  );
+
+  for (const action of ["pause", "resume"] as const) {
+    app.post(
+      `/api/v1/schedules/:workflowId/:triggerId/${action}`,
+      {
+        config: { access: "editor" },
+        schema: {
+          tags: ["schedules"],
+          summary: `${action === "pause" ? "Pause" : "Resume"} a schedule`,
+          params,
+        },
+      },
+      async (request) => {
+        const workflow = await getWorkflowRow(db, request.params.workflowId);
+        if (!workflow) throw new NotFoundError("workflow", request.params.workflowId);
+        const schedule = await db
+          .selectFrom("schedules")
+          .selectAll()
+          .where("workflow_id", "=", workflow.id)
+          .where("trigger_id", "=", request.params.triggerId)
+          .executeTakeFirst();
+        if (!schedule)
+          throw new NotFoundError("schedule", `${workflow.name}/${request.params.triggerId}`);
+        // Resuming does not fire the slots missed while paused: the next slot counts from now.
+        const next =
+          action === "resume"
+            ? (nextFireAfter(schedule.cron, schedule.timezone, Date.now()) ?? null)
+            : schedule.next_fire_at;
+        const result = await db
+          .updateTable("schedules")
+          .set({ paused: action === "pause" ? 1 : 0, next_fire_at: next })
+          .where("workflow_id", "=", workflow.id)
+          .where("trigger_id", "=", request.params.triggerId)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n)
+          throw new NotFoundError("schedule", `${workflow.name}/${request.params.triggerId}`);
+        return {
+          workflowId: workflow.id,
+          triggerId: request.params.triggerId,
+          paused: action === "pause",
+        };
+      },
+    );
+  }
+}

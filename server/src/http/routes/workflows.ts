@@ -1,0 +1,234 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { hasRole } from "../../auth/roles.ts";
+import type { WorkflowDefinition } from "../../engine/definition.ts";
+import {
+  archiveWorkflow,
+  type DefinitionInput,
+  rotateWebhookKey,
+  saveWorkflow,
+} from "../../engine/workflow-service.ts";
+import { NotFoundError, WeftError } from "../../errors.ts";
+import {
+  getScheduleRows,
+  getVersionRow,
+  getWebhookRows,
+  getWorkflowRow,
+  listVersionRows,
+  listWorkflowRows,
+  type WorkflowRow,
+} from "../../store/workflows.ts";
+import { asZod, publicBase, type Services } from "../services.ts";
+import { workflowSummary, workflowView } from "../views.ts";
+
+const idParams = z.object({ id: z.string().min(1) });
+const listQuery = z.object({
+  tag: z.string().optional(),
+  q: z.string().max(100).optional(),
+  archived: z.enum(["true", "false"]).optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Workflows: save from YAML or JSON, list, read, new versions, archive, webhook keys. */
+export function registerWorkflowRoutes(fastify: FastifyInstance, services: Services): void {
+  const app = asZod(fastify);
+  const db = services.store.db;
+
+  const view = async (request: FastifyRequest, row: WorkflowRow) => {
+    const version = await getVersionRow(db, row.id, row.current_version);
+    const hooks = await getWebhookRows(db, row.id);
+    const schedules = await getScheduleRows(db, row.id);
+    const canSeeKeys = request.user !== undefined && hasRole(request.user.role, "editor");
+    return workflowView(row, JSON.parse(version!.definition) as WorkflowDefinition, {
+      hookKeys: new Map(hooks.map((h) => [h.trigger_id, h.key])),
+      schedules: new Map(schedules.map((s) => [s.trigger_id, s])),
+      hookBase: canSeeKeys ? publicBase(services.config, request) : undefined,
+    });
+  };
+  const requireRow = async (id: string) => {
+    const row = await getWorkflowRow(db, id);
+    if (!row) throw new NotFoundError("workflow", id);
+    return row;
+  };
+
+  app.post(
+    "/api/v1/workflows",
+    {
+      config: { access: "editor" },
+      schema: {
+        tags: ["workflows"],
+        summary: "Create a workflow, or a new version of the one with this name",
+      },
+    },
+    async (request, reply) => {
+      const saved = await saveWorkflow(db, services.registry, definitionInput(request), {
+        userId: request.user!.id,
+      });
+      const status = saved.change === "created" ? 201 : 200;
+      return reply
+        .status(status)
+        .send({ change: saved.change, workflow: await view(request, await requireRow(saved.id)) });
+    },
+  );
+
+  app.put(
+    "/api/v1/workflows/:id",
+    {
+      config: { access: "editor" },
+      schema: { tags: ["workflows"], summary: "Save a new version", params: idParams },
+    },
+    async (request) => {
+      const row = await requireRow(request.params.id);
+      const saved = await saveWorkflow(db, services.registry, definitionInput(request), {
+        userId: request.user!.id,
+        expectId: row.id,
+      });
+      return { change: saved.change, workflow: await view(request, await requireRow(saved.id)) };
+    },
+  );
+
+  app.get(
+    "/api/v1/workflows",
+    {
+      config: { access: "viewer" },
+      schema: { tags: ["workflows"], summary: "List workflows", querystring: listQuery },
+    },
+    async (request) => {
+      const q = request.query;
+      const rows = await listWorkflowRows(db, {
+        tag: q.tag,
+        q: q.q,
+        archived: q.archived === "true",
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      const page = rows.slice(0, q.limit);
+      return {
+        items: page.map(workflowSummary),
+        nextCursor: rows.length > q.limit ? page.at(-1)!.name : null,
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/workflows/:id",
+    {
+      config: { access: "viewer" },
+      schema: { tags: ["workflows"], summary: "Get a workflow (by id or name)", params: idParams },
+    },
+    async (request) => view(request, await requireRow(request.params.id)),
+  );
+
+  app.post(
+    "/api/v1/workflows/:id/archive",
+    {
+      config: { access: "editor" },
+      schema: { tags: ["workflows"], summary: "Archive a workflow", params: idParams },
+    },
+    async (request) => {
+      await archiveWorkflow(db, request.params.id);
+      return view(request, await requireRow(request.params.id));
+    },
+  );
+
+  app.get(
+    "/api/v1/workflows/:id/versions",
+    {
+      config: { access: "viewer" },
+      schema: { tags: ["workflows"], summary: "List versions", params: idParams },
+    },
+    async (request) => {
+      const row = await requireRow(request.params.id);
+      const versions = await listVersionRows(db, row.id);
+      return {
+        items: versions.map((v) => ({
+          version: v.version,
+          createdAt: new Date(v.created_at).toISOString(),
+          createdBy: v.created_by,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    "/api/v1/workflows/:id/versions/:version",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["workflows"],
+        summary: "Get one version",
+        params: idParams.extend({ version: z.coerce.number().int().min(1) }),
+      },
+    },
+    async (request) => {
+      const row = await requireRow(request.params.id);
+      const version = await getVersionRow(db, row.id, request.params.version);
+      if (!version) throw new NotFoundError("version", `${row.name}@${request.params.version}`);
+      return {
+        version: version.version,
+        definition: JSON.parse(version.definition),
+        source: version.source,
+        createdAt: new Date(version.created_at).toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    "/api/v1/workflows/:id/runs",
+    {
+      config: { access: "editor" },
+      schema: {
+        tags: ["runs"],
+        summary: "Start a run by hand",
+        params: idParams,
+        body: z.object({ input: z.unknown().optional() }).strict().optional(),
+      },
+    },
+    async (request, reply) => {
+      const row = await requireRow(request.params.id);
+      const trigger = {
+        type: "manual",
+        input: request.body?.input ?? null,
+        user: request.user!.email,
+      };
+      const started = await services.engine.startRun({
+        workflowId: row.id,
+        triggerType: "manual",
+        trigger,
+      });
+      return reply.status(202).send({ runId: started.runId, status: "queued" });
+    },
+  );
+
+  app.post(
+    "/api/v1/workflows/:id/triggers/:triggerId/rotate",
+    {
+      config: { access: "editor" },
+      schema: {
+        tags: ["workflows"],
+        summary: "Give a webhook trigger a new key",
+        params: idParams.extend({ triggerId: z.string() }),
+      },
+    },
+    async (request) => {
+      const row = await requireRow(request.params.id);
+      const key = await rotateWebhookKey(db, row.id, request.params.triggerId);
+      return { url: `${publicBase(services.config, request)}/hooks/${row.id}/${key}` };
+    },
+  );
+}
+
+/** The definition in a request body: YAML text, or JSON (parsed by Fastify already). */
+function definitionInput(request: FastifyRequest): DefinitionInput {
+  const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim();
+  if (typeof request.body === "string")
+    return { text: request.body, format: type.includes("json") ? "json" : "yaml" };
+  if (request.body === undefined || request.body === null) {
+    throw new WeftError(
+      "bad-request",
+      "send the definition as application/json or application/yaml",
+    );
+  }
+  return { value: request.body };
+}

@@ -1,0 +1,22 @@
+import { type MigrationResultSet, Migrator } from "kysely/migration";
+import type { Db } from "./database.ts";
+import * as initial from "./migrations/0001-initial.ts";
+
+/** Every migration, in order. A new one is a new file here; a shipped one never changes. */
+const MIGRATIONS = { "0001-initial": initial };
+
+/** Applies every pending migration; returns the names applied, or throws with the cause. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: "weft_migrations",
+    migrationLockTableName: "weft_migrations_lock",
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`migration ${failed ?? "(unknown)"} failed`, { cause: result.error });
+  }
+  return (result.results ?? []).map((r) => r.migrationName);
+}

@@ -1,0 +1,162 @@
+import type { Generated } from "kysely";
+
+/**
+ * The tables as the engine sees them. Times are epoch milliseconds, JSON columns are text;
+ * both read the same on SQLite and PostgreSQL.
+ */
+export interface Database {
+  workflows: WorkflowTable;
+  workflow_versions: WorkflowVersionTable;
+  webhooks: WebhookTable;
+  schedules: ScheduleTable;
+  runs: RunTable;
+  step_runs: StepRunTable;
+  attempts: AttemptTable;
+  events: EventTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+}
+
+export interface WorkflowTable {
+  id: string;
+  name: string;
+  description: string;
+  /** Comma-wrapped list (`,a,b,`) so a tag filter is one portable LIKE. */
+  tags: string;
+  current_version: number;
+  archived_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WorkflowVersionTable {
+  workflow_id: string;
+  version: number;
+  definition: string;
+  source: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface WebhookTable {
+  workflow_id: string;
+  trigger_id: string;
+  key: string;
+  created_at: number;
+}
+
+export interface ScheduleTable {
+  workflow_id: string;
+  trigger_id: string;
+  cron: string;
+  timezone: string;
+  catch_up: string;
+  next_fire_at: number | null;
+  last_fired_at: number | null;
+  paused: number;
+  created_at: number;
+}
+
+export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+export interface RunTable {
+  id: string;
+  workflow_id: string;
+  version: number;
+  status: RunStatus;
+  trigger_type: string;
+  trigger_id: string | null;
+  trigger: string;
+  tags: string;
+  output: string | null;
+  error: string | null;
+  dedupe_key: string | null;
+  deadline_at: number | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export type StepRunStatus =
+  | "pending"
+  | "queued"
+  | "running"
+  | "waiting"
+  | "succeeded"
+  | "failed"
+  | "skipped"
+  | "cancelled";
+
+export interface StepRunTable {
+  id: string;
+  run_id: string;
+  step_id: string;
+  status: StepRunStatus;
+  output: string | null;
+  error: string | null;
+  attempts: number;
+  lost_attempts: number;
+  wake_at: number | null;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export type AttemptStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "lost";
+
+export interface AttemptTable {
+  id: string;
+  step_run_id: string;
+  run_id: string;
+  step_id: string;
+  number: number;
+  status: AttemptStatus;
+  available_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  duration_ms: number | null;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  run_id: string;
+  workflow_id: string;
+  type: string;
+  step_id: string | null;
+  attempt: number | null;
+  data: string | null;
+  created_at: number;
+}
+
+export type Role = "admin" | "editor" | "viewer";
+
+export interface UserTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: Role;
+  disabled_at: number | null;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  created_at: number;
+}

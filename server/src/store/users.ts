@@ -1,0 +1,184 @@
+import type { Db } from "./database.ts";
+import { newId } from "./ids.ts";
+import type { Role } from "./schema.ts";
+
+/** Users, sessions and API tokens. Secrets arrive hashed; nothing here sees a raw token. */
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+function toUser(row: {
+  id: string;
+  email: string;
+  role: Role;
+  disabled_at: number | null;
+  created_at: number;
+}): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    disabled: row.disabled_at !== null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertUser(
+  db: Db,
+  user: { email: string; passwordHash: string; role: Role },
+): Promise<UserRecord> {
+  const now = Date.now();
+  const row = {
+    id: newId(now),
+    email: user.email,
+    password_hash: user.passwordHash,
+    role: user.role,
+    disabled_at: null,
+    created_at: now,
+  };
+  await db.insertInto("users").values(row).execute();
+  return toUser(row);
+}
+
+export async function getUserByEmail(db: Db, email: string) {
+  return db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+}
+
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  return (await db.selectFrom("users").selectAll().orderBy("email").execute()).map(toUser);
+}
+
+export async function setUserDisabled(db: Db, email: string, disabled: boolean): Promise<boolean> {
+  const result = await db
+    .updateTable("users")
+    .set({ disabled_at: disabled ? Date.now() : null })
+    .where("email", "=", email)
+    .executeTakeFirst();
+  if (disabled) {
+    const user = await getUserByEmail(db, email);
+    if (user) await db.deleteFrom("sessions").where("user_id", "=", user.id).execute();
+  }
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertSession(db: Db, idHash: string, userId: string, expiresAt: number) {
+  await db
+    .insertInto("sessions")
+    .values({ id_hash: idHash, user_id: userId, expires_at: expiresAt, created_at: Date.now() })
+    .execute();
+}
+
+export async function deleteSession(db: Db, idHash: string) {
+  await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+}
+
+/** The enabled user behind a live session. */
+export async function getSessionUser(db: Db, idHash: string, now: number) {
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["users.id", "users.email", "users.role", "users.disabled_at", "users.created_at"])
+    .where("sessions.id_hash", "=", idHash)
+    .where("sessions.expires_at", ">", now)
+    .executeTakeFirst();
+  return row && row.disabled_at === null ? toUser(row) : undefined;
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  expiresAt: string | null;
+  revoked: boolean;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export async function insertToken(
+  db: Db,
+  token: { userId: string; name: string; hash: string; expiresAt: number | null },
+) {
+  const now = Date.now();
+  const id = newId(now);
+  await db
+    .insertInto("api_tokens")
+    .values({
+      id,
+      user_id: token.userId,
+      name: token.name,
+      token_hash: token.hash,
+      expires_at: token.expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+      created_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/** The enabled user behind a token that is neither revoked nor expired. */
+export async function getTokenUser(db: Db, hash: string, now: number) {
+  const row = await db
+    .selectFrom("api_tokens")
+    .innerJoin("users", "users.id", "api_tokens.user_id")
+    .select([
+      "api_tokens.id as token_id",
+      "api_tokens.expires_at",
+      "api_tokens.revoked_at",
+      "users.id",
+      "users.email",
+      "users.role",
+      "users.disabled_at",
+      "users.created_at",
+    ])
+    .where("api_tokens.token_hash", "=", hash)
+    .executeTakeFirst();
+  if (!row || row.revoked_at !== null || row.disabled_at !== null) return undefined;
+  if (row.expires_at !== null && row.expires_at <= now) return undefined;
+  return { user: toUser(row), tokenId: row.token_id };
+}
+
+export async function touchToken(db: Db, tokenId: string, now: number) {
+  await db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", tokenId).execute();
+}
+
+export async function listTokens(db: Db, userId: string): Promise<TokenRecord[]> {
+  const rows = await db
+    .selectFrom("api_tokens")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .orderBy("id", "desc")
+    .execute();
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    expiresAt: iso(r.expires_at),
+    revoked: r.revoked_at !== null,
+    lastUsedAt: iso(r.last_used_at),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}
+
+export async function revokeToken(db: Db, userId: string, tokenId: string): Promise<boolean> {
+  const result = await db
+    .updateTable("api_tokens")
+    .set({ revoked_at: Date.now() })
+    .where("id", "=", tokenId)
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
