@@ -228,7 +228,7 @@ export class AttemptRunner {
       runId: claimed.ref.runId,
       stepId: claimed.step.id,
       attempt: claimed.number,
-      idempotencyKey: claimed.id,
+      idempotencyKey: claimed.stepRunId,
       signal,
       scope: claimed.scope,
       evaluate: (expression) => evaluateExpression(expression, claimed.scope),

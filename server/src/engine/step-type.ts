@@ -6,7 +6,10 @@ export interface StepContext {
   stepId: string;
   /** 1 for the first try, 2 for the first retry, … */
   attempt: number;
-  /** Stable for the attempt; `http` sends it as `Idempotency-Key`. */
+  /**
+   * The same for every attempt of a step run, so a retry after a timeout or a crash is
+   * recognisable downstream; `http` sends it as `Idempotency-Key`.
+   */
   idempotencyKey: string;
   /** Aborted when the run is cancelled or the step's timeout passes. */
   signal: AbortSignal;
