@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { Store } from "../store/database.ts";
+import { createGroupCommitter } from "../store/group-commit.ts";
 import { newId } from "../store/ids.ts";
 import { findRunByDedupeKey, getStepRunRefs, insertRun, setRunStatus } from "../store/runs.ts";
 import type { RunStatus } from "../store/schema.ts";
@@ -66,6 +67,7 @@ export class Engine {
     const secretValues = Object.values(options.secrets);
     this.#host = {
       db: options.store.db,
+      committer: createGroupCommitter(options.store.db),
       queue: options.queue,
       bus: options.bus,
       logger: options.logger,

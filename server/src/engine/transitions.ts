@@ -3,6 +3,7 @@ import type { EventBus } from "../events/event-bus.ts";
 import type { ErrorInfo, RunEvent, RunEventMap, RunEventType } from "../events/event-map.ts";
 import type { Queue, WakeUp } from "../queue/queue.ts";
 import type { Db } from "../store/database.ts";
+import type { GroupCommitter } from "../store/group-commit.ts";
 import { newId } from "../store/ids.ts";
 import {
   cancelOpenWork,
@@ -14,7 +15,6 @@ import {
   setRunStatus,
   setStepRunsStatus,
 } from "../store/runs.ts";
-import { inWriteTransaction } from "../store/transaction.ts";
 import { advance } from "./advance.ts";
 import type { RunPlan } from "./run-plan.ts";
 import { fromStoredJson, type StoredValueOptions, toStoredJson } from "./stored-value.ts";
@@ -71,6 +71,8 @@ export class Transition {
 /** What transitions need from the engine around them. */
 export interface TransitionHost {
   db: Db;
+  /** Shares commits between state changes; every change goes through it. */
+  committer: GroupCommitter;
   queue: Queue;
   bus: EventBus;
   logger: Logger;
@@ -84,8 +86,9 @@ export async function commit<T>(
   host: TransitionHost,
   fn: (tx: Db, t: Transition) => Promise<T>,
 ): Promise<T> {
-  const t = new Transition();
-  const result = await inWriteTransaction(host.db, async (tx) => {
+  let t = new Transition();
+  const result = await host.committer.run(async (tx) => {
+    t = new Transition();
     const value = await fn(tx, t);
     await insertAttempts(tx, t.attempts);
     await insertEvents(tx, t.events);

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -34,6 +34,28 @@ export function openSqliteStore(options: SqliteOptions): Store {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cacheStatements(database) }),
+  });
   return { db, location, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; the engine runs the same few statements thousands of
+ * times a second, so prepared statements are kept by their SQL text.
+ */
+function cacheStatements(database: SQLite.Database, limit = 1000): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql) as unknown as SqliteStatement;
+        if (statements.size >= limit) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

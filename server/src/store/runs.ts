@@ -196,6 +196,19 @@ export async function requireRunRow(db: Db, id: string) {
     .executeTakeFirstOrThrow();
 }
 
+/** A claimed attempt's step run is running; its start time is the first attempt's. */
+export async function markStepRunning(db: Db, id: string, attempt: number, now: number) {
+  await db
+    .updateTable("step_runs")
+    .set((eb) => ({
+      status: "running",
+      attempts: attempt,
+      started_at: eb.fn.coalesce("started_at", eb.val(now)),
+    }))
+    .where("id", "=", id)
+    .execute();
+}
+
 export async function getStepRunRefs(db: Db, runId: string): Promise<StepRunRef[]> {
   return db
     .selectFrom("step_runs")

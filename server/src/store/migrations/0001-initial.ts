@@ -113,7 +113,7 @@ async function createRunTables(db: Kysely<unknown>): Promise<void> {
     .addColumn("ended_at", "bigint")
     .addColumn("duration_ms", "integer")
     .execute();
-  await db.schema.createIndex("attempts_step_run").on("attempts").column("step_run_id").execute();
+  await db.schema.createIndex("attempts_run").on("attempts").column("run_id").execute();
   await db.schema
     .createIndex("attempts_due")
     .on("attempts")
