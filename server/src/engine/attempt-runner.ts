@@ -7,6 +7,7 @@ import {
   getStepResults,
   getStepRun,
   renewLease,
+  markStepRunning,
   requireRunRow,
   setRunStatus,
   setStepRun,
@@ -110,13 +111,7 @@ export class AttemptRunner {
       if (!attempt) return undefined;
       const run = await requireRunRow(tx, attempt.run_id);
       const ref = { runId: run.id, workflowId: run.workflow_id };
-      await setStepRun(tx, attempt.step_run_id, { status: "running", attempts: attempt.number });
-      await tx
-        .updateTable("step_runs")
-        .set({ started_at: t.now })
-        .where("id", "=", attempt.step_run_id)
-        .where("started_at", "is", null)
-        .execute();
+      await markStepRunning(tx, attempt.step_run_id, attempt.number, t.now);
       if (run.status === "queued") {
         await setRunStatus(tx, run.id, ["queued"], { status: "running", started_at: t.now });
         t.emit("run:started", ref, {});
