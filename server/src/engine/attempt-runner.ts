@@ -6,8 +6,8 @@ import {
   finishAttempt,
   getStepResults,
   getStepRun,
-  renewLease,
   markStepRunning,
+  renewLease,
   requireRunRow,
   setRunStatus,
   setStepRun,
@@ -19,7 +19,7 @@ import { NO_RETRY, retryDelayMs, shouldRetry } from "./retry.ts";
 import type { RunPlan, RunPlanCache } from "./run-plan.ts";
 import type { StepRegistry } from "./step-registry.ts";
 import type { ExpressionScope, StepContext } from "./step-type.ts";
-import { fromStoredJson, toStoredJson } from "./stored-value.ts";
+import { fromStoredJson, redactValue, toStoredJson } from "./stored-value.ts";
 import {
   advanceRun,
   commit,
@@ -31,6 +31,8 @@ import {
 import { unwrapBraces, zodIssues } from "./validate.ts";
 
 const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
+/** Why abortAll stops an attempt; such an attempt is left to its lease, not recorded. */
+const SHUTDOWN = new StepFailure("shutdown", "the worker is shutting down", { retryable: true });
 
 export interface AttemptRunnerOptions {
   host: TransitionHost;
@@ -82,6 +84,8 @@ export class AttemptRunner {
       clearInterval(heartbeat);
       this.#running.delete(attemptId);
     }
+    // Recording the abort would end the step; its lease runs out instead and the sweeper retries.
+    if (outcome.kind === "error" && controller.signal.reason === SHUTDOWN) return;
     await this.#record(claimed, outcome, Date.now() - startedAt);
   }
 
@@ -97,7 +101,7 @@ export class AttemptRunner {
 
   /** Aborts everything under way, for shutdown; the leases expire and the sweeper retries. */
   abortAll(): void {
-    for (const entry of this.#running.values()) entry.controller.abort();
+    for (const entry of this.#running.values()) entry.controller.abort(SHUTDOWN);
   }
 
   get runningCount(): number {
@@ -213,7 +217,8 @@ export class AttemptRunner {
         ? { kind: "sleep", until: result.sleepUntil }
         : { kind: "output", output: result.output };
     } catch (error) {
-      return { kind: "error", error: toErrorInfo(error) };
+      // Messages and details can quote interpolated secrets; events carry them unmasked.
+      return { kind: "error", error: redactValue(toErrorInfo(error), this.#o.host.stored.secrets) };
     }
   }
 
@@ -295,7 +300,8 @@ export class AttemptRunner {
     durationMs: number,
   ) {
     const stepRun = await getStepRun(tx, c.stepRunId);
-    const failed = c.number - (stepRun?.lost_attempts ?? 0);
+    // Counted since the run last started over: a retried run gives its steps a fresh budget.
+    const failed = c.number - (stepRun?.first_attempt ?? 1) + 1 - (stepRun?.lost_attempts ?? 0);
     const policy = c.step.retry ?? NO_RETRY;
     if (error.kind !== "cancelled" && shouldRetry(policy, error, failed)) {
       const delayMs = retryDelayMs(policy, failed);

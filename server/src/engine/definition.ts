@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDuration } from "./duration.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
 
 const MAX_STEP_TIMEOUT_MS = 24 * 3_600_000;
 const MAX_RUN_TIMEOUT_MS = 30 * 86_400_000;
@@ -14,7 +14,8 @@ function duration(min: number, max: number, what: string) {
         message: `"${value}" is not a duration: use a number with ms, s, m, h or d, like 10s`,
       });
     } else if (ms < min || ms > max) {
-      ctx.addIssue({ code: "custom", message: `${what} must be between ${min}ms and ${max}ms` });
+      const range = `${formatDuration(min)} and ${formatDuration(max)}`;
+      ctx.addIssue({ code: "custom", message: `${what} must be between ${range}` });
     }
   });
 }

@@ -5,7 +5,13 @@ import type { Queue } from "../queue/queue.ts";
 import type { Store } from "../store/database.ts";
 import { createGroupCommitter } from "../store/group-commit.ts";
 import { newId } from "../store/ids.ts";
-import { findRunByDedupeKey, getStepRunRefs, insertRun, setRunStatus } from "../store/runs.ts";
+import {
+  findRunByDedupeKey,
+  getLastAttemptNumbers,
+  getStepRunRefs,
+  insertRun,
+  setRunStatus,
+} from "../store/runs.ts";
 import type { RunStatus } from "../store/schema.ts";
 import { AttemptRunner } from "./attempt-runner.ts";
 import { parseDuration } from "./duration.ts";
@@ -60,6 +66,7 @@ export class Engine {
   readonly #wakeTimers = new Map<string, NodeJS.Timeout>();
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweeping: Promise<unknown> | undefined;
+  #stopped = true;
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -97,11 +104,14 @@ export class Engine {
         .executeAttempt(attemptId)
         .catch((err) => this.#reportAttemptError(attemptId, err)),
     );
+    this.#stopped = false;
     const tick = () => {
       this.#sweeping = this.#sweeper
         .sweep()
         .catch((err) => this.#o.logger.error({ err }, "sweep failed"))
         .finally(() => {
+          // A stop() during this sweep has already cleared the timer: do not arm a new one.
+          if (this.#stopped) return;
           this.#sweepTimer = setTimeout(tick, this.#o.sweepIntervalMs);
           this.#sweepTimer.unref();
         });
@@ -111,6 +121,7 @@ export class Engine {
 
   /** Stops taking attempts, lets running ones finish within `graceMs`, then aborts the rest. */
   async stop(graceMs: number): Promise<void> {
+    this.#stopped = true;
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;
     for (const timer of this.#wakeTimers.values()) clearTimeout(timer);
@@ -211,10 +222,19 @@ export class Engine {
       const reopen = (await getStepRunRefs(tx, runId)).filter(
         (s) => s.status === "failed" || s.status === "cancelled",
       );
+      const lastNumbers = await getLastAttemptNumbers(tx, runId);
       for (const step of reopen) {
+        // Attempt numbers go on after the earlier ones, so each number names one attempt.
+        const first = (lastNumbers.get(step.id) ?? 0) + 1;
         await tx
           .updateTable("step_runs")
-          .set({ status: "pending", error: null, ended_at: null, attempts: 0, lost_attempts: 0 })
+          .set({
+            status: "pending",
+            error: null,
+            ended_at: null,
+            lost_attempts: 0,
+            first_attempt: first,
+          })
           .where("id", "=", step.id)
           .execute();
       }

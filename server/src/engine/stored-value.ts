@@ -32,6 +32,14 @@ export function toStoredJson(value: unknown, options: StoredValueOptions): strin
   return JSON.stringify({ $truncated: true, bytes, preview: json.slice(0, 1024) });
 }
 
+/** A JSON value with every secret in it masked: for what is shown or logged, not only stored. */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  const json = JSON.stringify(value);
+  if (json === undefined) return value;
+  const redacted = redactText(json, secretsAsJson(secrets));
+  return redacted === json ? value : (JSON.parse(redacted) as T);
+}
+
 /** Secrets as they appear inside a JSON string: quotes and backslashes escaped. */
 function secretsAsJson(secrets: readonly string[]): string[] {
   return secrets.flatMap((s) => {

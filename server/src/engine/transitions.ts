@@ -144,7 +144,8 @@ export async function advanceRun(
 
   const readyIds = next.ready.map((id) => byStep.get(id)!.id);
   await setStepRunsStatus(tx, readyIds, "queued");
-  for (const [i, stepId] of next.ready.entries()) t.addAttempt(ref, readyIds[i]!, stepId, 1);
+  for (const [i, stepId] of next.ready.entries())
+    t.addAttempt(ref, readyIds[i]!, stepId, byStep.get(stepId)!.first_attempt);
 
   if (next.outcome === "succeeded") await succeedRun(tx, t, host, plan, ref);
 }

@@ -15,9 +15,13 @@ export function parseDefinitionSource(source: string, format: "yaml" | "json"): 
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
       const where = at ? `line ${at.line}, column ${at.col}` : "";
-      throw new ValidationError([{ path: where, message: firstLine(error.message) }]);
+      // The path names the place, so the message drops yaml's own "at line …, column …:".
+      const message = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, "");
+      throw new ValidationError([{ path: where, message }]);
     }
-    throw new ValidationError([{ path: "", message: `invalid JSON: ${(error as Error).message}` }]);
+    const what = format === "json" ? "JSON" : "YAML";
+    const message = `invalid ${what}: ${(error as Error).message}`;
+    throw new ValidationError([{ path: "", message }]);
   }
 }
 
@@ -38,10 +42,15 @@ export function validateDefinition(raw: unknown, registry: StepRegistry): Workfl
 
 /** Renders zod's issues with paths like `steps[1].with.url`. */
 export function zodIssues(error: z.ZodError, basePath = ""): Issue[] {
-  return error.issues.map((issue) => ({
-    path: joinPath(basePath, issue.path),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    // An unknown key is a fault at that key, so its path names it.
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => ({
+        path: joinPath(basePath, [...issue.path, key]),
+        message: `Unrecognized key: "${key}"`,
+      }));
+    return [{ path: joinPath(basePath, issue.path), message: issue.message }];
+  });
 }
 
 function stepGraphIssues(definition: WorkflowDefinition): Issue[] {

@@ -32,6 +32,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     genReqId: () => newId(),
     requestIdHeader: false,
     trustProxy: false,
+    // A malformed or over-long URL is refused before routing; it still gets a problem document.
+    frameworkErrors: handleError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -43,7 +45,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   logRequests(app);
 
   await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    // The one subprotocol; a `bearer.<token>` offered beside it (see auth) is never echoed.
+    options: {
+      maxPayload: 64 * 1024,
+      handleProtocols: (offered: Set<string>) => offered.has("weft") && "weft",
+    },
+  });
   await registerDocs(app);
   registerAuth(app, services);
 

@@ -41,7 +41,7 @@ export function handleError(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const { code, message, issues } = classify(error);
+  const { code, message, issues } = classify(error, request);
   const status = STATUS[code];
   if (status >= 500) request.log.error({ err: error }, "request failed");
   const detail =
@@ -60,7 +60,10 @@ export function handleError(
     });
 }
 
-function classify(error: FastifyError | Error): {
+function classify(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+): {
   code: ErrorCode;
   message: string;
   issues: Issue[];
@@ -73,7 +76,7 @@ function classify(error: FastifyError | Error): {
   };
   if (fastify.validation) {
     const issues = fastify.validation.map((v) => ({
-      path: `${fastify.validationContext ?? "body"}${(v.instancePath ?? "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".")}`,
+      path: validationPath(fastify.validationContext ?? "body", v.instancePath ?? ""),
       message: v.message ?? "is invalid",
     }));
     const first = issues[0];
@@ -85,12 +88,26 @@ function classify(error: FastifyError | Error): {
   }
   const status = fastify.statusCode ?? 500;
   if (status === 413) return { code: "payload-too-large", message: fastify.message, issues: [] };
-  if (status === 415)
-    return { code: "unsupported-media-type", message: fastify.message, issues: [] };
+  if (status === 415) {
+    const type = request.headers["content-type"] ?? "";
+    const route = `${request.method} ${request.url.split("?")[0]}`;
+    const message = type
+      ? `${route} does not take content type "${type}"`
+      : `${route} needs a content-type header`;
+    return { code: "unsupported-media-type", message, issues: [] };
+  }
   if (status === 404) return { code: "not-found", message: fastify.message, issues: [] };
   if (status >= 400 && status < 500)
     return { code: "bad-request", message: fastify.message, issues: [] };
   return { code: "internal", message: error.message, issues: [] };
+}
+
+/** `body` and `/items/0/name` make `body.items[0].name`; the root `/` is the context alone. */
+function validationPath(context: string, instancePath: string): string {
+  return instancePath
+    .split("/")
+    .filter((part) => part !== "")
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : `${path}.${part}`), context);
 }
 
 /** Answers a route that does not exist, in the same problem form. */

@@ -21,16 +21,20 @@ export class Scheduler {
   readonly #o: SchedulerOptions;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<unknown> | undefined;
+  #stopped = true;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
   }
 
   start(): void {
+    this.#stopped = false;
     const loop = () => {
       this.#ticking = this.tick()
         .catch((err) => this.#o.logger.error({ err }, "schedule tick failed"))
         .finally(() => {
+          // A stop() during this tick has already cleared the timer: do not arm a new one.
+          if (this.#stopped) return;
           this.#timer = setTimeout(loop, this.#o.intervalMs);
           this.#timer.unref();
         });
@@ -39,6 +43,7 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#ticking;

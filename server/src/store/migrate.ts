@@ -1,9 +1,13 @@
 import { type MigrationResultSet, Migrator } from "kysely/migration";
 import type { Db } from "./database.ts";
 import * as initial from "./migrations/0001-initial.ts";
+import * as stepRunFirstAttempt from "./migrations/0002-step-run-first-attempt.ts";
 
 /** Every migration, in order. A new one is a new file here; a shipped one never changes. */
-const MIGRATIONS = { "0001-initial": initial };
+const MIGRATIONS = {
+  "0001-initial": initial,
+  "0002-step-run-first-attempt": stepRunFirstAttempt,
+};
 
 /** Applies every pending migration; returns the names applied, or throws with the cause. */
 export async function migrateToLatest(db: Db): Promise<string[]> {

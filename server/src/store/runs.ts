@@ -31,6 +31,7 @@ export interface StepRunRef {
   id: string;
   step_id: string;
   status: StepRunStatus;
+  first_attempt: number;
 }
 
 export async function insertRun(db: Db, run: NewRun, steps: { id: string; stepId: string }[]) {
@@ -212,7 +213,7 @@ export async function markStepRunning(db: Db, id: string, attempt: number, now: 
 export async function getStepRunRefs(db: Db, runId: string): Promise<StepRunRef[]> {
   return db
     .selectFrom("step_runs")
-    .select(["id", "step_id", "status"])
+    .select(["id", "step_id", "status", "first_attempt"])
     .where("run_id", "=", runId)
     .execute();
 }
@@ -229,7 +230,16 @@ export async function getStepResults(db: Db, runId: string) {
 export async function getStepRun(db: Db, id: string) {
   return db
     .selectFrom("step_runs")
-    .select(["id", "run_id", "step_id", "status", "attempts", "lost_attempts", "wake_at"])
+    .select([
+      "id",
+      "run_id",
+      "step_id",
+      "status",
+      "attempts",
+      "lost_attempts",
+      "first_attempt",
+      "wake_at",
+    ])
     .where("id", "=", id)
     .executeTakeFirst();
 }
@@ -316,4 +326,15 @@ export async function getLeafOutputs(db: Db, runId: string, leaves: readonly str
     .where("run_id", "=", runId)
     .where("step_id", "in", leaves)
     .execute();
+}
+
+/** The highest attempt number of each step run of a run that has attempts, by step run id. */
+export async function getLastAttemptNumbers(db: Db, runId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom("attempts")
+    .select((eb) => ["step_run_id", eb.fn.max("number").as("number")])
+    .where("run_id", "=", runId)
+    .groupBy("step_run_id")
+    .execute();
+  return new Map(rows.map((r) => [r.step_run_id, Number(r.number)]));
 }

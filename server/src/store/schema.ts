@@ -97,6 +97,8 @@ export interface StepRunTable {
   error: string | null;
   attempts: number;
   lost_attempts: number;
+  /** The number of its first attempt since the run last started over (1 unless retried). */
+  first_attempt: Generated<number>;
   wake_at: number | null;
   started_at: number | null;
   ended_at: number | null;

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/config.ts";
 import { createLogger } from "../../observability/logger.ts";
+import { countUsers } from "../../store/users.ts";
 import { createWeft } from "../../weft.ts";
 
 /** `weft serve`: everything in one process until SIGTERM or SIGINT. */
@@ -10,6 +11,10 @@ export async function runServe(config: Config): Promise<number> {
     weft = await createWeft(config, logger);
     const url = await weft.start();
     logger.info({ url, dataDir: config.dataDir }, "weft is listening");
+    if ((await countUsers(weft.store.db)) === 0) {
+      const hint = "no admin yet: run `npx weft user create --email E --password P --role admin`";
+      logger.warn({ setup: `${url}/api/v1/setup` }, `${hint} or POST /api/v1/setup`);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE")

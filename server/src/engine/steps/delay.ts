@@ -5,6 +5,15 @@ import { defineStepType } from "../step-type.ts";
 
 const MAX_DELAY_MS = 366 * 86_400_000;
 
+// A `{{ }}` placeholder is checked again, once interpolated, when the attempt runs.
+const isTemplate = (value: unknown) => typeof value === "string" && value.includes("{{");
+
+function isDelayDuration(value: string | number): boolean {
+  if (isTemplate(value)) return true;
+  const ms = parseDuration(value);
+  return ms !== undefined && ms <= MAX_DELAY_MS;
+}
+
 /**
  * A durable sleep: the attempt ends at once and the step run waits in the store until its
  * instant, so no worker is held and a restart does not lose it.
@@ -13,8 +22,16 @@ export const delayStep = defineStepType({
   type: "delay",
   with: z
     .object({
-      duration: z.union([z.string(), z.number()]).optional(),
-      until: z.string().optional(),
+      duration: z
+        .union([z.string(), z.number()])
+        .refine(isDelayDuration, { message: "must be a duration up to 366d, like 10s or 2h" })
+        .optional(),
+      until: z
+        .string()
+        .refine((v) => isTemplate(v) || !Number.isNaN(Date.parse(v)), {
+          message: "must be an ISO 8601 instant like 2026-12-01T09:00:00Z",
+        })
+        .optional(),
     })
     .strict()
     .refine((w) => (w.duration === undefined) !== (w.until === undefined), {

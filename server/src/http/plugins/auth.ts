@@ -9,6 +9,8 @@ import type { Services } from "../services.ts";
 export const SESSION_COOKIE = "weft_session";
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const TOUCH_EVERY_MS = 60_000;
+const EVENTS_ROUTE = "/api/v1/events";
+const BEARER_PROTOCOL = "bearer.";
 
 /**
  * Checks who calls every `/api` route and with what role, from the route's `access`; a
@@ -30,7 +32,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
         "Weft has no admin yet: run `weft user create --role admin` or POST /api/v1/setup",
       );
     }
-    if (access === "public") return;
+    if (access === "public" || isDocs(request.url)) return;
 
     const user = await identify(db, request, touched);
     if (!user)
@@ -47,7 +49,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
 
 async function identify(db: Db, request: FastifyRequest, touched: Map<string, number>) {
   const now = Date.now();
-  const header = request.headers.authorization;
+  const header = request.headers.authorization ?? webSocketBearer(request);
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match)
@@ -65,6 +67,21 @@ async function identify(db: Db, request: FastifyRequest, touched: Map<string, nu
   if (!session) return undefined;
   if (UNSAFE.has(request.method)) checkOrigin(request);
   return getSessionUser(db, hashToken(session), now);
+}
+
+/**
+ * Browsers' and Node's WebSocket cannot set headers, so a live-feed client may offer its API
+ * token as the subprotocol `bearer.<token>` instead (the server answers with `weft`, never the
+ * token). Only the events route takes it.
+ */
+function webSocketBearer(request: FastifyRequest): string | undefined {
+  if (request.routeOptions.url !== EVENTS_ROUTE) return undefined;
+  const offered = request.headers["sec-websocket-protocol"] ?? "";
+  const token = offered
+    .split(",")
+    .map((protocol) => protocol.trim())
+    .find((protocol) => protocol.startsWith(BEARER_PROTOCOL));
+  return token ? `Bearer ${token.slice(BEARER_PROTOCOL.length)}` : undefined;
 }
 
 /** A cookie-authenticated change must come from this origin (CSRF defence with SameSite). */

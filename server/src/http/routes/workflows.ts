@@ -182,7 +182,7 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
         tags: ["runs"],
         summary: "Start a run by hand",
         params: idParams,
-        body: z.object({ input: z.unknown().optional() }).strict().optional(),
+        body: z.object({ input: z.unknown().optional() }).strict().nullish(),
       },
     },
     async (request, reply) => {
