@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { applyYaml, startRun, startTestServer, type TestServer, waitForRunEnd } from "../helpers/test-server.ts";
+import {
+  applyYaml,
+  startRun,
+  startTestServer,
+  type TestServer,
+  waitForRunEnd,
+} from "../helpers/test-server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -8,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it("runs a three-step workflow started by hand to success", async () => {
-  await applyYaml(server, `
+  await applyYaml(
+    server,
+    `
 name: smoke
 steps:
   - id: a
@@ -22,7 +30,8 @@ steps:
     type: log
     needs: [b]
     with: { message: "b is {{ steps.b.output }}" }
-`);
+`,
+  );
   const runId = await startRun(server, "smoke", { n: 20 });
   const run = await waitForRunEnd(server, runId);
   expect(run.status).toBe("succeeded");
