@@ -84,7 +84,10 @@ main(process.argv.slice(2)).then(
       process.exitCode = 78;
     } else if (error instanceof WeftError) {
       printError(error.message);
-      for (const issue of error.issues) printError(`  ${issue.path}: ${issue.message}`);
+      // The message already names the first issue; list them all only when there are more.
+      if (error.issues.length > 1) {
+        for (const issue of error.issues) printError(`  ${issue.path}: ${issue.message}`);
+      }
       process.exitCode = 1;
     } else {
       printError(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -20,7 +20,12 @@ const duration = (fallback: string) =>
     });
 
 const integer = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int(`must be a whole number`).min(min).max(max).default(fallback);
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
 
 /** Every setting Weft reads, with its default; `loadConfig` is the only reader of the environment. */
 const configSchema = z.object({

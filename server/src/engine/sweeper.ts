@@ -24,11 +24,18 @@ export class Sweeper {
     this.#o = options;
   }
 
-  /** One pass; returns how many things it acted on. */
+  #firstPass = true;
+
+  /**
+   * One pass; returns how many things it acted on. The first pass of a process dispatches
+   * every due attempt at once: nothing is in this process's queue yet.
+   */
   async sweep(now = Date.now()): Promise<number> {
+    const grace = this.#firstPass ? 0 : DISPATCH_GRACE_MS;
+    this.#firstPass = false;
     let acted = 0;
     acted += await this.#recoverLostAttempts(now);
-    acted += await this.#redispatch(now);
+    acted += await this.#redispatch(now, grace);
     acted += await this.#wakeDue(now);
     acted += await this.#expireRuns(now);
     return acted;
@@ -120,14 +127,14 @@ export class Sweeper {
     });
   }
 
-  async #redispatch(now: number): Promise<number> {
+  async #redispatch(now: number, grace: number): Promise<number> {
     const { host } = this.#o;
     const due = await host.db
       .selectFrom("attempts")
       .select(["id", "available_at"])
       .where("status", "=", "queued")
       .where("available_at", "<=", now)
-      .where("created_at", "<", now - DISPATCH_GRACE_MS)
+      .where("created_at", "<=", now - grace)
       .limit(BATCH)
       .execute();
     host.queue.dispatch(due.map((a) => ({ attemptId: a.id, availableAt: a.available_at })));

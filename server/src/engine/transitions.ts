@@ -86,7 +86,8 @@ export async function commit<T>(
   host: TransitionHost,
   fn: (tx: Db, t: Transition) => Promise<T>,
 ): Promise<T> {
-  let t = new Transition();
+  // Made inside the shared transaction, so `now` is the time of the change, not of the ask.
+  let t: Transition | undefined;
   const result = await host.committer.run(async (tx) => {
     t = new Transition();
     const value = await fn(tx, t);
@@ -94,7 +95,7 @@ export async function commit<T>(
     await insertEvents(tx, t.events);
     return value;
   });
-  afterCommit(host, t);
+  afterCommit(host, t!);
   return result;
 }
 

@@ -106,7 +106,8 @@ export class Scheduler {
         trigger: { type: "schedule", id: s.trigger_id, scheduledAt, input: trigger?.input ?? null },
         dedupeKey: `schedule:${s.workflow_id}:${s.trigger_id}:${slot}`,
       });
-      if (!result.duplicate) started++;
+      if (result.duplicate) continue;
+      started++;
       this.#o.logger.info(
         { workflowId: s.workflow_id, triggerId: s.trigger_id, runId: result.runId, scheduledAt },
         "schedule fired",

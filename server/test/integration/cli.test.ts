@@ -66,10 +66,7 @@ describe("weft user", () => {
       ...["--password", "short", "--role", "admin"],
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      "weft: password: must be at least 10 characters long\n" +
-        "weft:   password: must be at least 10 characters long\n",
-    );
+    expect(result.stderr).toBe("weft: password: must be at least 10 characters long\n");
   });
 
   it("creates a user with exit 0, and a second one with the same email fails", async () => {
@@ -257,7 +254,7 @@ describe("usage and configuration", () => {
     const result = await weft(["user", "list"], { WEFT_PORT: "abc" });
     expect(result.code).toBe(78);
     expect(result.stderr).toBe(
-      'weft: invalid configuration:\n  WEFT_PORT="abc": Invalid input: expected number, received NaN\n',
+      'weft: invalid configuration:\n  WEFT_PORT="abc": must be a whole number from 0 to 65535\n',
     );
     expect(result.stdout).toBe("");
   });

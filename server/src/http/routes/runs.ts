@@ -222,7 +222,7 @@ function registerScheduleRoutes(fastify: FastifyInstance, services: Services): v
           throw new NotFoundError("schedule", `${workflow.name}/${request.params.triggerId}`);
         // Resuming does not fire the slots missed while paused: the next slot counts from now.
         const next =
-          action === "resume"
+          action === "resume" && schedule.paused === 1
             ? (nextFireAfter(schedule.cron, schedule.timezone, Date.now()) ?? null)
             : schedule.next_fire_at;
         const result = await db
