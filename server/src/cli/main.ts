@@ -1,9 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config/config.ts";
 import { WeftError } from "../errors.ts";
-import { runRun } from "./commands/run.ts";
-import { runServe } from "./commands/serve.ts";
-import { runMigrate, runToken, runUser, runWorkflow } from "./commands/store-commands.ts";
 import { print, printError, UsageError } from "./output.ts";
 
 const HELP = `weft: durable workflow automation
@@ -51,21 +48,22 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = loadConfig();
+  // Each command loads only what it needs: `weft token create` does not load the HTTP server.
   switch (command) {
     case "serve":
-      return runServe(config);
+      return (await import("./commands/serve.ts")).runServe(config);
     case "migrate":
-      return runMigrate(config);
+      return (await import("./commands/store-commands.ts")).runMigrate(config);
     case "user":
-      return runUser(config, sub, values);
+      return (await import("./commands/store-commands.ts")).runUser(config, sub, values);
     case "token":
-      return runToken(config, sub, values);
+      return (await import("./commands/store-commands.ts")).runToken(config, sub, values);
     case "workflow":
-      return runWorkflow(config, sub, values);
+      return (await import("./commands/store-commands.ts")).runWorkflow(config, sub, values);
     case "run":
       if (!sub || rest.length > 0)
         throw new UsageError("usage: weft run NAME [--input JSON] [--wait]");
-      return runRun(config, sub, values);
+      return (await import("./commands/run.ts")).runRun(config, sub, values);
     default:
       throw new UsageError(`unknown command "${command}": run weft --help`);
   }

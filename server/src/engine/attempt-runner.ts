@@ -6,6 +6,7 @@ import {
   finishAttempt,
   getStepResults,
   getStepRun,
+  insertAttempts,
   markStepRunning,
   renewLease,
   requireRunRow,
@@ -63,16 +64,29 @@ type Outcome =
 export class AttemptRunner {
   readonly #o: AttemptRunnerOptions;
   readonly #running = new Map<string, { runId: string; controller: AbortController }>();
+  #draining = false;
 
   constructor(options: AttemptRunnerOptions) {
     this.#o = options;
   }
 
-  /** The queue's handler: runs one attempt to its end; a lost claim is not an error. */
+  /**
+   * The queue's handler: runs one attempt to its end; a lost claim is not an error. When the
+   * attempt makes a next step of its run ready, that step is claimed in the same commit and
+   * run here at once, saving a commit and a queue hop per step of a chain.
+   */
   async executeAttempt(attemptId: string): Promise<void> {
-    const claimed = await this.#claim(attemptId);
-    if (!claimed) return;
+    let claimed = await this.#claim(attemptId);
+    while (claimed) claimed = await this.#execute(claimed);
+  }
 
+  /** Stops handing a run's next step over in-process; used when shutting down. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  async #execute(claimed: ClaimedAttempt): Promise<ClaimedAttempt | undefined> {
+    const attemptId = claimed.id;
     const controller = new AbortController();
     this.#running.set(attemptId, { runId: claimed.ref.runId, controller });
     const heartbeat = this.#startHeartbeat(claimed.id, controller);
@@ -85,8 +99,8 @@ export class AttemptRunner {
       this.#running.delete(attemptId);
     }
     // Recording the abort would end the step; its lease runs out instead and the sweeper retries.
-    if (outcome.kind === "error" && controller.signal.reason === SHUTDOWN) return;
-    await this.#record(claimed, outcome, Date.now() - startedAt);
+    if (outcome.kind === "error" && controller.signal.reason === SHUTDOWN) return undefined;
+    return this.#record(claimed, outcome, Date.now() - startedAt);
   }
 
   /** Aborts this process's running attempts of a run (cancellation or failure). */
@@ -109,58 +123,54 @@ export class AttemptRunner {
   }
 
   async #claim(attemptId: string): Promise<ClaimedAttempt | undefined> {
-    const { host, workerId, leaseMs } = this.#o;
-    const claimed = await commit(host, async (tx, t) => {
-      const attempt = await claimAttempt(tx, attemptId, workerId, t.now, t.now + leaseMs);
-      if (!attempt) return undefined;
-      const run = await requireRunRow(tx, attempt.run_id);
-      const ref = { runId: run.id, workflowId: run.workflow_id };
-      await markStepRunning(tx, attempt.step_run_id, attempt.number, t.now);
-      if (run.status === "queued") {
-        await setRunStatus(tx, run.id, ["queued"], { status: "running", started_at: t.now });
-        t.emit("run:started", ref, {});
-      }
-      t.emit("step:started", ref, { attempt: attempt.number }, attempt.step_id);
-      return { attempt, run, ref };
-    });
+    const claimed = await commit(this.#o.host, (tx, t) => this.#claimIn(tx, t, attemptId));
     if (!claimed) return undefined;
 
-    const { attempt, run, ref } = claimed;
+    const { attempt, run } = claimed;
     const plan = await this.#o.plans.require(run.workflow_id, run.version);
-    const step = plan.steps.get(attempt.step_id)!;
-    const scope = await this.#scope(this.#o.host.db, run, plan);
-    return {
-      id: attempt.id,
-      number: attempt.number,
-      stepRunId: attempt.step_run_id,
-      step,
-      plan,
-      ref,
-      scope,
+    const rows = await getStepResults(this.#o.host.db, run.id);
+    const scope = {
+      trigger: JSON.parse(run.trigger),
+      steps: scopeSteps(rows),
+      run: {
+        id: run.id,
+        workflowId: run.workflow_id,
+        version: plan.version,
+        startedAt: new Date(run.started_at ?? run.created_at).toISOString(),
+      },
     };
+    return toClaimed(attempt, plan, scope);
   }
 
-  async #scope(
-    db: Db,
-    run: Awaited<ReturnType<typeof requireRunRow>>,
-    plan: RunPlan,
-  ): Promise<ExpressionScope> {
-    const steps: ExpressionScope["steps"] = {};
-    for (const row of await getStepResults(db, run.id)) {
-      if (row.status === "succeeded" || row.status === "skipped" || row.status === "failed") {
-        steps[row.step_id] = {
-          status: row.status,
-          output: fromStoredJson(row.output),
-          error: fromStoredJson(row.error),
-        };
-      }
+  /** Takes an attempt inside a transaction: its step run and, at first, its run start. */
+  async #claimIn(tx: Db, t: Transition, attemptId: string) {
+    const { workerId, leaseMs } = this.#o;
+    const attempt = await claimAttempt(tx, attemptId, workerId, t.now, t.now + leaseMs);
+    if (!attempt) return undefined;
+    const run = await requireRunRow(tx, attempt.run_id);
+    const ref = { runId: run.id, workflowId: run.workflow_id };
+    await markStepRunning(tx, attempt.step_run_id, attempt.number, t.now);
+    if (run.status === "queued") {
+      await setRunStatus(tx, run.id, ["queued"], { status: "running", started_at: t.now });
+      t.emit("run:started", ref, {});
     }
-    const startedAt = new Date(run.started_at ?? run.created_at).toISOString();
-    return {
-      trigger: JSON.parse(run.trigger),
-      steps,
-      run: { id: run.id, workflowId: run.workflow_id, version: plan.version, startedAt },
-    };
+    t.emit("step:started", ref, { attempt: attempt.number }, attempt.step_id);
+    return { attempt, run };
+  }
+
+  /**
+   * Claims, in the transaction that made it ready, one attempt of the same run that is due
+   * now, and reads the run's step results for its scope. The others go to the queue.
+   */
+  async #handOver(tx: Db, t: Transition, done: ClaimedAttempt) {
+    if (this.#draining) return undefined;
+    const index = t.attempts.findIndex((a) => a.runId === done.ref.runId && a.availableAt <= t.now);
+    if (index < 0) return undefined;
+    const [next] = t.attempts.splice(index, 1);
+    await insertAttempts(tx, [next!]);
+    const claimed = await this.#claimIn(tx, t, next!.id);
+    if (!claimed) return undefined;
+    return { attempt: claimed.attempt, rows: await getStepResults(tx, done.ref.runId) };
   }
 
   #startHeartbeat(attemptId: string, controller: AbortController): NodeJS.Timeout {
@@ -246,9 +256,14 @@ export class AttemptRunner {
     };
   }
 
-  async #record(claimed: ClaimedAttempt, outcome: Outcome, durationMs: number): Promise<void> {
+  /** Records how an attempt ended, once; returns the run's next attempt if it was handed over. */
+  async #record(
+    claimed: ClaimedAttempt,
+    outcome: Outcome,
+    durationMs: number,
+  ): Promise<ClaimedAttempt | undefined> {
     const { host, workerId } = this.#o;
-    await commit(host, async (tx, t) => {
+    const next = await commit(host, async (tx, t) => {
       const status = outcome.kind === "error" ? "failed" : "succeeded";
       const error = outcome.kind === "error" ? toStoredJson(outcome.error, host.stored) : null;
       const finished = await finishAttempt(tx, claimed.id, workerId, {
@@ -257,14 +272,20 @@ export class AttemptRunner {
         durationMs,
         error,
       });
-      if (!finished) return;
+      if (!finished) return undefined;
 
       if (outcome.kind === "output")
         await this.#succeedStep(tx, t, claimed, outcome.output, durationMs);
       else if (outcome.kind === "skip") await this.#skipStep(tx, t, claimed);
       else if (outcome.kind === "sleep") await this.#sleepStep(tx, t, claimed, outcome.until);
       else await this.#failAttempt(tx, t, claimed, outcome.error, durationMs);
+      return outcome.kind === "output" || outcome.kind === "skip"
+        ? this.#handOver(tx, t, claimed)
+        : undefined;
     });
+    if (!next) return undefined;
+    const scope = { ...claimed.scope, steps: scopeSteps(next.rows) };
+    return toClaimed(next.attempt, claimed.plan, scope);
   }
 
   async #succeedStep(
@@ -354,4 +375,34 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     return { kind: "expression", message: error.message, retryable: false };
   const message = error instanceof Error ? error.message : String(error);
   return { kind: "internal", message, retryable: true };
+}
+
+type StepResultRow = Awaited<ReturnType<typeof getStepResults>>[number];
+type ClaimRow = { id: string; number: number; step_run_id: string; step_id: string };
+
+/** The `steps` of an expression scope: every step run that has ended, with its result. */
+function scopeSteps(rows: readonly StepResultRow[]): ExpressionScope["steps"] {
+  const steps: ExpressionScope["steps"] = {};
+  for (const row of rows) {
+    if (row.status === "succeeded" || row.status === "skipped" || row.status === "failed") {
+      steps[row.step_id] = {
+        status: row.status,
+        output: fromStoredJson(row.output),
+        error: fromStoredJson(row.error),
+      };
+    }
+  }
+  return steps;
+}
+
+function toClaimed(attempt: ClaimRow, plan: RunPlan, scope: ExpressionScope): ClaimedAttempt {
+  return {
+    id: attempt.id,
+    number: attempt.number,
+    stepRunId: attempt.step_run_id,
+    step: plan.steps.get(attempt.step_id)!,
+    plan,
+    ref: { runId: scope.run.id, workflowId: scope.run.workflowId },
+    scope,
+  };
 }

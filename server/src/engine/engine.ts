@@ -122,6 +122,7 @@ export class Engine {
   /** Stops taking attempts, lets running ones finish within `graceMs`, then aborts the rest. */
   async stop(graceMs: number): Promise<void> {
     this.#stopped = true;
+    this.#runner.drain();
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;
     for (const timer of this.#wakeTimers.values()) clearTimeout(timer);
