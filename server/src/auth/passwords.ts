@@ -15,7 +15,8 @@ function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, PARAMS);
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+  const params = `${PARAMS.N}$${PARAMS.r}$${PARAMS.p}`;
+  return `scrypt$${params}$${salt.toString("base64url")}$${key.toString("base64url")}`;
 }
 
 /** Checks a password against a stored hash in constant time. */

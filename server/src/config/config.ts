@@ -27,7 +27,7 @@ const integer = (fallback: number, min: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
-/** Every setting Weft reads, with its default; `loadConfig` is the only reader of the environment. */
+/** Every setting Weft reads, with its default; `loadConfig` alone reads the environment. */
 const configSchema = z.object({
   WEFT_HOST: z.string().min(1).default("127.0.0.1"),
   WEFT_PORT: integer(8080, 0, 65535),

@@ -15,9 +15,10 @@ import {
 } from "../store/runs.ts";
 import type { StepDefinition } from "./definition.ts";
 import { parseDuration } from "./duration.ts";
-import { ExpressionError, evaluateExpression, interpolate } from "./expressions.ts";
+import { evaluateExpression, interpolate } from "./expressions.ts";
 import { NO_RETRY, retryDelayMs, shouldRetry } from "./retry.ts";
 import type { RunPlan, RunPlanCache } from "./run-plan.ts";
+import { raceAbort, toErrorInfo } from "./step-errors.ts";
 import type { StepRegistry } from "./step-registry.ts";
 import type { ExpressionScope, StepContext } from "./step-type.ts";
 import { fromStoredJson, redactValue, toStoredJson } from "./stored-value.ts";
@@ -342,39 +343,6 @@ export class AttemptRunner {
       message: `step "${c.step.id}" failed: ${error.message}`,
     });
   }
-}
-
-/** Rejects when the signal aborts, even if the step type ignores its signal. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      const reason = signal.reason;
-      if (reason instanceof StepFailure) reject(reason);
-      else if (reason instanceof DOMException && reason.name === "TimeoutError") {
-        reject(new StepFailure("timeout", `timed out after ${timeoutMs}ms`, { retryable: true }));
-      } else reject(new StepFailure("cancelled", "the attempt was aborted", { retryable: false }));
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-/** The stored form of whatever a step threw. */
-export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof StepFailure) {
-    const details = (error as { details?: unknown }).details;
-    return {
-      kind: error.kind,
-      message: error.message,
-      retryable: error.retryable,
-      ...(details === undefined ? {} : { details }),
-    };
-  }
-  if (error instanceof ExpressionError)
-    return { kind: "expression", message: error.message, retryable: false };
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: "internal", message, retryable: true };
 }
 
 type StepResultRow = Awaited<ReturnType<typeof getStepResults>>[number];

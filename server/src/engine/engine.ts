@@ -26,7 +26,7 @@ export interface EngineOptions {
   bus: EventBus;
   registry: StepRegistry;
   logger: Logger;
-  /** Names and values of the instance's secrets: usable in `{{ secrets.X }}`, masked when stored. */
+  /** The instance's secrets by name: usable as `{{ secrets.X }}`, masked when stored. */
   secrets: Readonly<Record<string, string>>;
   workerId: string;
   leaseMs: number;

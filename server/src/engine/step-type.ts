@@ -27,7 +27,7 @@ export interface ExpressionScope {
   run: { id: string; workflowId: string; version: number; startedAt: string };
 }
 
-/** A step finishes with an output, or asks to be woken at an instant (epoch ms) without a worker. */
+/** A step ends with an output, or asks to be woken at an instant (epoch ms), holding no worker. */
 export type StepResult = { output: unknown } | { sleepUntil: number };
 
 /**

@@ -30,7 +30,8 @@ export function newId(now = Date.now()): string {
   bytes[7] = counter & 0xff;
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const groups = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+  return `${groups.join("-")}-${hex.slice(20)}`;
 }
 
 /** Sixteen random bytes from a pool refilled in bulk, one system call per 256 ids. */
