@@ -15,6 +15,7 @@ import {
 import type { RunStatus } from "../store/schema.ts";
 import { AttemptRunner } from "./attempt-runner.ts";
 import { parseDuration } from "./duration.ts";
+import { RunEndWaiters } from "./run-end-waiters.ts";
 import { RunPlanCache } from "./run-plan.ts";
 import type { StepRegistry } from "./step-registry.ts";
 import { Sweeper } from "./sweeper.ts";
@@ -64,6 +65,7 @@ export class Engine {
   readonly #runner: AttemptRunner;
   readonly #sweeper: Sweeper;
   readonly #wakeTimers = new Map<string, NodeJS.Timeout>();
+  readonly #waiters: RunEndWaiters;
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweeping: Promise<unknown> | undefined;
   #stopped = true;
@@ -71,6 +73,7 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#plans = new RunPlanCache(options.store.db);
+    this.#waiters = new RunEndWaiters(options.bus);
     const secretValues = Object.values(options.secrets);
     this.#host = {
       db: options.store.db,
@@ -246,31 +249,13 @@ export class Engine {
 
   /** Resolves with the run's status once it has ended, or undefined after `timeoutMs`. */
   async waitForRun(runId: string, timeoutMs: number): Promise<RunStatus | undefined> {
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (status: RunStatus | undefined) => {
-        if (settled) return;
-        settled = true;
-        unsubscribe();
-        clearTimeout(timer);
-        resolve(status);
-      };
-      const unsubscribe = this.#o.bus.subscribe((event) => {
-        if (event.runId !== runId) return;
-        if (event.type === "run:succeeded") finish("succeeded");
-        else if (event.type === "run:failed") finish("failed");
-        else if (event.type === "run:cancelled") finish("cancelled");
-      });
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      this.#o.store.db
+    return this.#waiters.wait(runId, timeoutMs, async () => {
+      const row = await this.#o.store.db
         .selectFrom("runs")
         .select("status")
         .where("id", "=", runId)
-        .executeTakeFirst()
-        .then(
-          (row) => row && TERMINAL_RUN.has(row.status) && finish(row.status),
-          () => undefined,
-        );
+        .executeTakeFirst();
+      return row?.status;
     });
   }
 
