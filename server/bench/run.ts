@@ -59,7 +59,9 @@ async function pacedLoad(url: string, body: string, rate: number) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sent.push(fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body }));
+    sent.push(
+      fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body }),
+    );
   }
   const answers = await Promise.allSettled(sent);
   const errors = answers.filter((a) => a.status === "rejected" || a.value.status !== 202).length;
