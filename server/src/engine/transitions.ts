@@ -157,18 +157,30 @@ async function succeedRun(tx: Db, t: Transition, host: TransitionHost, plan: Run
   for (const leaf of leaves)
     if (leaf.status === "succeeded") output[leaf.step_id] = fromStoredJson(leaf.output);
 
+  const durationMs = await endRun(tx, t, ref, {
+    status: "succeeded",
+    output: toStoredJson(output, host.stored),
+  });
+  if (durationMs !== undefined) t.emit("run:succeeded", ref, { durationMs });
+}
+
+/** Moves an open run to its end; returns how long it ran, or undefined if it had ended. */
+async function endRun(
+  tx: Db,
+  t: Transition,
+  ref: RunRef,
+  fields: { status: "succeeded" | "failed"; output?: string | null; error?: string | null },
+): Promise<number | undefined> {
   const run = await tx
     .selectFrom("runs")
     .select(["started_at", "created_at"])
     .where("id", "=", ref.runId)
     .executeTakeFirstOrThrow();
   const moved = await setRunStatus(tx, ref.runId, ["queued", "running"], {
-    status: "succeeded",
-    output: toStoredJson(output, host.stored),
+    ...fields,
     ended_at: t.now,
   });
-  if (moved)
-    t.emit("run:succeeded", ref, { durationMs: t.now - (run.started_at ?? run.created_at) });
+  return moved ? t.now - (run.started_at ?? run.created_at) : undefined;
 }
 
 /** Ends a run as failed: its open step runs and attempts are cancelled, running ones aborted. */
@@ -179,19 +191,13 @@ export async function failRun(
   ref: RunRef,
   error: ErrorInfo,
 ) {
-  const run = await tx
-    .selectFrom("runs")
-    .select(["started_at", "created_at"])
-    .where("id", "=", ref.runId)
-    .executeTakeFirstOrThrow();
-  const moved = await setRunStatus(tx, ref.runId, ["queued", "running"], {
+  const durationMs = await endRun(tx, t, ref, {
     status: "failed",
     error: toStoredJson(error, host.stored),
-    ended_at: t.now,
   });
-  if (!moved) return;
+  if (durationMs === undefined) return;
   await cancelOpenSteps(tx, t, ref);
-  t.emit("run:failed", ref, { error, durationMs: t.now - (run.started_at ?? run.created_at) });
+  t.emit("run:failed", ref, { error, durationMs });
 }
 
 /** Cancels what is still open in a run and records a `step:cancelled` for each step. */
