@@ -1,6 +1,6 @@
-import { ConflictError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import type { Db } from "../store/database.ts";
-import { getUserByEmail, insertUser } from "../store/users.ts";
+import { getUserByEmail, insertUser, setUserDisabled } from "../store/users.ts";
 import { checkPasswordRule, hashPassword } from "./passwords.ts";
 
 export interface NewUser {
@@ -21,4 +21,25 @@ export async function createUser(db: Db, input: NewUser, passwordHash?: string) 
     passwordHash: passwordHash ?? (await hashPassword(input.password)),
     role: input.role,
   });
+}
+
+/**
+ * Disables a user and ends their sessions. The last enabled admin cannot be disabled: no one
+ * would be left to manage the instance.
+ */
+export async function disableUser(db: Db, email: string): Promise<void> {
+  const user = await getUserByEmail(db, email.trim().toLowerCase());
+  if (!user) throw new NotFoundError("user", email);
+  if (user.role === "admin" && user.disabled_at === null) {
+    const admins = await db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("role", "=", "admin")
+      .where("disabled_at", "is", null)
+      .executeTakeFirstOrThrow();
+    if (Number(admins.n) <= 1) {
+      throw new ConflictError(`${user.email} is the last enabled admin: make another admin first`);
+    }
+  }
+  await setUserDisabled(db, user.email, true);
 }

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { parseDuration } from "../engine/duration.ts";
 
-const duration = (fallback: string) =>
+const duration = (fallback: string, min: string, max: string) =>
   z
     .string()
     .default(fallback)
@@ -14,6 +14,10 @@ const duration = (fallback: string) =>
           code: "custom",
           message: `"${value}" is not a duration: use e.g. 500ms, 30s or 5m`,
         });
+        return z.NEVER;
+      }
+      if (ms < parseDuration(min)! || ms > parseDuration(max)!) {
+        ctx.addIssue({ code: "custom", message: `must be between ${min} and ${max}` });
         return z.NEVER;
       }
       return ms;
@@ -39,12 +43,12 @@ const configSchema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL like https://weft.example.com" })
     .optional(),
   WEFT_WORKER_CONCURRENCY: integer(64, 1, 10_000),
-  WEFT_LEASE_DURATION: duration("30s"),
-  WEFT_SWEEP_INTERVAL: duration("1s"),
-  WEFT_SHUTDOWN_GRACE: duration("10s"),
+  WEFT_LEASE_DURATION: duration("30s", "300ms", "1h"),
+  WEFT_SWEEP_INTERVAL: duration("1s", "10ms", "1m"),
+  WEFT_SHUTDOWN_GRACE: duration("10s", "0ms", "10m"),
   WEFT_MAX_OUTPUT_BYTES: integer(1_048_576, 1024, 64 * 1_048_576),
   WEFT_MAX_BODY_BYTES: integer(1_048_576, 1024, 64 * 1_048_576),
-  WEFT_SESSION_TTL: duration("7d"),
+  WEFT_SESSION_TTL: duration("7d", "1m", "365d"),
 });
 
 export interface Config {

@@ -8,6 +8,7 @@ import {
   getStepRun,
   insertAttempts,
   markStepRunning,
+  releaseLeases,
   renewLease,
   requireRunRow,
   setRunStatus,
@@ -114,9 +115,16 @@ export class AttemptRunner {
     }
   }
 
-  /** Aborts everything under way, for shutdown; the leases expire and the sweeper retries. */
-  abortAll(): void {
+  /**
+   * Aborts everything under way, for shutdown, and hands the leases back, so the next sweep
+   * of any instance tries those attempts again at once instead of when the leases run out.
+   */
+  async abortAll(): Promise<void> {
+    const ids = [...this.#running.keys()];
     for (const entry of this.#running.values()) entry.controller.abort(SHUTDOWN);
+    if (ids.length === 0) return;
+    await releaseLeases(this.#o.host.db, ids, this.#o.workerId);
+    this.#o.host.logger.warn({ attempts: ids.length }, "attempts handed back at shutdown");
   }
 
   get runningCount(): number {
@@ -199,6 +207,7 @@ export class AttemptRunner {
   async #runStep(claimed: ClaimedAttempt, cancel: AbortSignal): Promise<Outcome> {
     const { step, scope } = claimed;
     try {
+      requireSecrets(step, this.#o.secrets);
       const withSecrets = { ...scope, secrets: this.#o.secrets };
       if (step.if !== undefined && !(await evaluateExpression(unwrapBraces(step.if), withSecrets)))
         return { kind: "skip" };
@@ -373,4 +382,17 @@ function toClaimed(attempt: ClaimRow, plan: RunPlan, scope: ExpressionScope): Cl
     ref: { runId: scope.run.id, workflowId: scope.run.workflowId },
     scope,
   };
+}
+
+const SECRET_REFERENCE = /\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** Fails the step, naming the variable to set, when it uses a secret this instance lacks. */
+function requireSecrets(step: StepDefinition, secrets: Readonly<Record<string, string>>): void {
+  const text = `${step.if ?? ""} ${JSON.stringify(step.with)}`;
+  for (const [, name] of text.matchAll(SECRET_REFERENCE)) {
+    if (secrets[name!] === undefined) {
+      const message = `secrets.${name} is not set: start Weft with WEFT_SECRET_${name}`;
+      throw new StepFailure("missing-secret", message, { retryable: false });
+    }
+  }
 }

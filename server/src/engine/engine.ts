@@ -18,6 +18,7 @@ import { parseDuration } from "./duration.ts";
 import { RunEndWaiters } from "./run-end-waiters.ts";
 import { RunPlanCache } from "./run-plan.ts";
 import type { StepRegistry } from "./step-registry.ts";
+import { secretForms } from "./stored-value.ts";
 import { Sweeper } from "./sweeper.ts";
 import { advanceRun, cancelOpenSteps, commit, type TransitionHost } from "./transitions.ts";
 
@@ -74,7 +75,7 @@ export class Engine {
     this.#o = options;
     this.#plans = new RunPlanCache(options.store.db);
     this.#waiters = new RunEndWaiters(options.bus);
-    const secretValues = Object.values(options.secrets);
+    const secretValues = secretForms(Object.values(options.secrets));
     this.#host = {
       db: options.store.db,
       committer: createGroupCommitter(options.store.db),
@@ -131,7 +132,7 @@ export class Engine {
     for (const timer of this.#wakeTimers.values()) clearTimeout(timer);
     await this.#sweeping;
     await this.#o.queue.stop(graceMs);
-    this.#runner.abortAll();
+    await this.#runner.abortAll();
   }
 
   /** Records a new run with its step runs and queues its first steps; answers at once. */

@@ -3,8 +3,15 @@
  * through JSONata's own guardrails, whose counters live in each evaluation's frame, so one
  * compiled expression is safely shared by concurrent runs.
  */
+import { setFlagsFromString } from "node:v8";
 import jsonata from "jsonata";
 import type { Issue } from "../errors.ts";
+
+// JSONata's time limit cannot interrupt one native RegExp call, so a pattern like
+// /^(a+)+$/ could block the process for minutes. V8 switches a regular expression that
+// backtracks excessively to its linear-time engine (patterns without backreferences or
+// lookarounds); this turns that on for the whole process, before any pattern runs.
+setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
 
 /** Bounds one evaluation; a runaway expression is stopped when it crosses either. */
 export interface ExpressionLimits {

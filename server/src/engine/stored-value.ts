@@ -10,6 +10,20 @@ export interface StoredValueOptions {
   secrets: readonly string[];
 }
 
+/**
+ * The forms a secret value is masked in: as is, URL-encoded, and in base64 (how it shows in
+ * a Basic header or a binary body). A secret reshaped by an expression is beyond any list.
+ */
+export function secretForms(values: readonly string[]): string[] {
+  const forms = values.flatMap((value) => [
+    value,
+    encodeURIComponent(value),
+    Buffer.from(value).toString("base64").replace(/=+$/, ""),
+    Buffer.from(value).toString("base64url"),
+  ]);
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
 /** Replaces every occurrence of a secret value in text with `[redacted]`. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;

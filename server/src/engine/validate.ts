@@ -116,6 +116,10 @@ function stepContentIssues(definition: WorkflowDefinition, registry: StepRegistr
       if (typeof source !== "string") continue;
       const fault = checkExpression(source);
       if (fault) issues.push({ path: `${base}.with.${key}`, message: fault });
+      if (/\bsecrets\./.test(source)) {
+        const message = "cannot read secrets: pass them through a {{ secrets.X }} field instead";
+        issues.push({ path: `${base}.with.${key}`, message });
+      }
     }
   });
   return issues;

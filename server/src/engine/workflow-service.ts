@@ -1,11 +1,12 @@
 import { generateToken } from "../auth/tokens.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { nextFireAfter } from "../scheduler/next-fire.ts";
 import type { Db } from "../store/database.ts";
 import { newId } from "../store/ids.ts";
 import { inWriteTransaction } from "../store/transaction.ts";
 import { getWebhookRows, getWorkflowRow } from "../store/workflows.ts";
 import { triggerIds, type WorkflowDefinition } from "./definition.ts";
+import { MAX_NESTING, nestsDeeperThan } from "./nesting.ts";
 import type { StepRegistry } from "./step-registry.ts";
 import { parseDefinitionSource, validateDefinition } from "./validate.ts";
 
@@ -25,6 +26,11 @@ export function readDefinition(
   registry: StepRegistry,
 ): { definition: WorkflowDefinition; source: string } {
   const raw = "value" in input ? input.value : parseDefinitionSource(input.text, input.format);
+  if (nestsDeeperThan(raw)) {
+    throw new ValidationError([
+      { path: "", message: `the definition nests deeper than ${MAX_NESTING} levels` },
+    ]);
+  }
   const definition = validateDefinition(raw, registry);
   const source = "value" in input ? JSON.stringify(input.value, null, 2) : input.text;
   return { definition, source };

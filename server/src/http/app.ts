@@ -10,6 +10,8 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { definitionSchema } from "../engine/definition.ts";
+import { MAX_NESTING, nestsDeeperThan } from "../engine/nesting.ts";
+import { WeftError } from "../errors.ts";
 import { newId } from "../store/ids.ts";
 import { registerAuth } from "./plugins/auth.ts";
 import { handleError, handleNotFound } from "./problem.ts";
@@ -43,6 +45,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     done(null, body),
   );
   logRequests(app);
+  app.addHook("preValidation", async (request) => {
+    if (nestsDeeperThan(request.body)) {
+      throw new WeftError("bad-request", `the body nests deeper than ${MAX_NESTING} levels`);
+    }
+  });
 
   await app.register(cookie);
   await app.register(websocket, {

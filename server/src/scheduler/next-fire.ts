@@ -109,9 +109,11 @@ export function dueSlots(input: DueSlotsInput): DueSlots {
   if (input.nextFireAt > input.now) return { fire: [], nextFireAt: input.nextFireAt };
 
   const cron = requireCron(input.expression, input.timezone);
-  const { slots, next } = recentSlots(cron, input.nextFireAt, input.now, input.limit);
-  const fire = applyCatchUp(slots, input.now, input.catchUp).slice(-input.limit);
-  return { fire, nextFireAt: next };
+  // Enough slots to hold every on-time one (a 6-field cron has 61 in the grace) and `limit`
+  // missed ones: the policy and `limit` bound only the missed slots, never the on-time ones.
+  const window = input.limit + ON_TIME_MAX;
+  const { slots, next } = recentSlots(cron, input.nextFireAt, input.now, window);
+  return { fire: applyCatchUp(slots, input.now, input.catchUp, input.limit), nextFireAt: next };
 }
 
 /** The last `limit` slots from `first` to `now`, and the first slot after `now`. */
@@ -134,14 +136,17 @@ function recentSlots(
   return { slots: latest.reverse(), next: nextSlot(cron, now) };
 }
 
-/** Keeps the due slots (oldest first) that the policy fires. */
-function applyCatchUp(slots: number[], now: number, catchUp: CatchUp): number[] {
+/** At most this many slots fit in the grace: one a second, both ends included. */
+const ON_TIME_MAX = MISSED_GRACE_MS / 1000 + 1;
+
+/** Keeps the due slots (oldest first) that the policy fires: all on time, missed by policy. */
+function applyCatchUp(slots: number[], now: number, catchUp: CatchUp, limit: number): number[] {
   const firstOnTime = slots.findIndex((slot) => now - slot <= MISSED_GRACE_MS);
   const split = firstOnTime === -1 ? slots.length : firstOnTime;
   const missed = slots.slice(0, split);
   const onTime = slots.slice(split);
 
-  if (catchUp === "all") return slots;
+  if (catchUp === "all") return [...missed.slice(-limit), ...onTime];
   if (catchUp === "latest") return [...missed.slice(-1), ...onTime];
   return onTime;
 }

@@ -143,6 +143,17 @@ export async function claimAttempt(
     .executeTakeFirst();
 }
 
+/** Ends this owner's leases on running attempts now, so a sweep recovers them at once. */
+export async function releaseLeases(db: Db, ids: readonly string[], owner: string) {
+  await db
+    .updateTable("attempts")
+    .set({ lease_until: 0 })
+    .where("id", "in", ids)
+    .where("status", "=", "running")
+    .where("lease_owner", "=", owner)
+    .execute();
+}
+
 /** Extends a lease; false when the attempt is no longer this owner's to run. */
 export async function renewLease(db: Db, id: string, owner: string, leaseUntil: number) {
   const result = await db

@@ -34,13 +34,17 @@ describe("before the first admin exists", () => {
     ["GET", "/api/v1/session"],
     ["POST", "/api/v1/session"],
     ["POST", "/api/v1/tokens"],
-    ["GET", "/api/v1/no-such-route"],
   ])("%s %s answers 403 setup-required", async (method, path) => {
     const response = await fetch(`${server.url}${path}`, { method });
     const problem = await expectProblem(response, 403, "setup-required");
     expect(problem.detail).toBe(
       "Weft has no admin yet: run `weft user create --role admin` or POST /api/v1/setup",
     );
+  });
+
+  it("answers an unknown route 404, set up or not", async () => {
+    const response = await fetch(`${server.url}/api/v1/no-such-route`);
+    await expectProblem(response, 404, "not-found");
   });
 
   it("keeps the OpenAPI document readable", async () => {

@@ -342,7 +342,7 @@ describe("dueSlots", () => {
       "2026-01-04T09:00:00.000Z",
     ]);
     expect(due({ ...threeDaysDown, catchUp: "all", limit: 2 })).toEqual({
-      fire: ["2026-01-03T09:00:00.000Z", "2026-01-04T09:00:00.000Z"],
+      fire: ["2026-01-02T09:00:00.000Z", "2026-01-03T09:00:00.000Z", "2026-01-04T09:00:00.000Z"],
       nextFireAt: nextDay,
     });
   });
@@ -360,7 +360,7 @@ describe("dueSlots", () => {
     ]);
   });
 
-  it("returns the last 10 of a per-second schedule after 30 days down, quickly", () => {
+  it("returns the on-time slots and the last 10 missed of a per-second schedule, quickly", () => {
     const started = performance.now();
     const result = due({
       expression: "* * * * * *",
@@ -371,14 +371,16 @@ describe("dueSlots", () => {
     });
     const elapsed = performance.now() - started;
 
-    expect(result.fire).toHaveLength(10);
-    expect(result.fire[0]).toBe("2026-01-30T23:59:51.000Z");
-    expect(result.fire[9]).toBe("2026-01-31T00:00:00.000Z");
+    // 60 slots within the grace (23:59:01 to 00:00:00) and the 10 missed just before them.
+    expect(result.fire).toHaveLength(70);
+    expect(result.fire[0]).toBe("2026-01-30T23:58:51.000Z");
+    expect(result.fire[10]).toBe("2026-01-30T23:59:01.000Z");
+    expect(result.fire[69]).toBe("2026-01-31T00:00:00.000Z");
     expect(result.nextFireAt).toBe("2026-01-31T00:00:01.000Z");
     expect(elapsed).toBeLessThan(200);
   });
 
-  it("keeps within the limit even when more slots are within the grace", () => {
+  it("fires every on-time slot: the limit bounds only the missed ones", () => {
     const result = due({
       expression: "* * * * * *",
       nextFireAt: at("2026-01-01T00:00:00Z"),
@@ -386,11 +388,9 @@ describe("dueSlots", () => {
       catchUp: "none",
       limit: 3,
     });
-    expect(result.fire).toEqual([
-      "2026-01-01T00:04:58.000Z",
-      "2026-01-01T00:04:59.000Z",
-      "2026-01-01T00:05:00.000Z",
-    ]);
+    expect(result.fire).toHaveLength(61);
+    expect(result.fire[0]).toBe("2026-01-01T00:04:00.000Z");
+    expect(result.fire[60]).toBe("2026-01-01T00:05:00.000Z");
   });
 
   it("fires both passes of a repeated hour when catching up across it", () => {

@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { ROLES } from "../../auth/roles.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
-import { createUser } from "../../auth/users.ts";
+import { createUser, disableUser } from "../../auth/users.ts";
 import type { Config } from "../../config/config.ts";
 import { createCoreStepRegistry } from "../../engine/steps/index.ts";
 import { saveWorkflow } from "../../engine/workflow-service.ts";
 import { openSqliteStore, type Store } from "../../store/database.ts";
 import { migrateToLatest } from "../../store/migrate.ts";
 import type { Role } from "../../store/schema.ts";
-import { getUserByEmail, insertToken, listUsers, setUserDisabled } from "../../store/users.ts";
+import { getUserByEmail, insertToken, listUsers } from "../../store/users.ts";
 import type { CliValues } from "../main.ts";
 import { print, UsageError } from "../output.ts";
 
@@ -68,8 +68,7 @@ export async function runUser(
     }
     if (sub === "disable") {
       const email = required(values, "email").toLowerCase();
-      if (!(await setUserDisabled(db, email, true)))
-        throw new UsageError(`no user has email ${email}`);
+      await disableUser(db, email);
       print(`disabled ${email}`);
       return 0;
     }
@@ -92,6 +91,8 @@ export async function runToken(
     const email = required(values, "email").toLowerCase();
     const user = await getUserByEmail(db, email);
     if (!user) throw new UsageError(`no user has email ${email}`);
+    if (user.disabled_at !== null)
+      throw new UsageError(`${email} is disabled: its tokens would not work`);
     const token = generateToken("weft");
     const expiresAt = days === undefined ? null : Date.now() + days * 86_400_000;
     await insertToken(db, {

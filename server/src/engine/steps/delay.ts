@@ -58,6 +58,11 @@ export const delayStep = defineStepType({
         retryable: false,
       });
     }
-    return { sleepUntil: Math.min(Math.max(until, now), now + MAX_DELAY_MS) };
+    if (until > now + MAX_DELAY_MS) {
+      throw new StepFailure("invalid-input", `until "${input.until}" is more than 366d away`, {
+        retryable: false,
+      });
+    }
+    return { sleepUntil: Math.max(until, now) };
   },
 });

@@ -22,17 +22,19 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   const touched = new Map<string, number>();
 
   app.addHook("onRequest", async (request) => {
-    if (!request.url.startsWith("/api/")) return;
-    const access = request.routeOptions.config.access ?? "admin";
+    // Decide by the route that matched, never by the raw URL: `/%61pi/…` routes to `/api/…`.
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith("/api/")) return;
+    const access = isDocs(route) ? "public" : (request.routeOptions.config.access ?? "admin");
 
     if (!setUp) setUp = (await countUsers(db)) > 0;
-    if (!setUp && !request.url.startsWith("/api/v1/setup") && !isDocs(request.url)) {
+    if (!setUp && route !== "/api/v1/setup" && !isDocs(route)) {
       throw new WeftError(
         "setup-required",
         "Weft has no admin yet: run `weft user create --role admin` or POST /api/v1/setup",
       );
     }
-    if (access === "public" || isDocs(request.url)) return;
+    if (access === "public") return;
 
     const user = await identify(db, request, touched);
     if (!user)
@@ -65,7 +67,8 @@ async function identify(db: Db, request: FastifyRequest, touched: Map<string, nu
 
   const session = request.cookies[SESSION_COOKIE];
   if (!session) return undefined;
-  if (UNSAFE.has(request.method)) checkOrigin(request);
+  // A WebSocket upgrade is a GET, but what it opens reads like one: check it as a change.
+  if (UNSAFE.has(request.method) || request.routeOptions.url === EVENTS_ROUTE) checkOrigin(request);
   return getSessionUser(db, hashToken(session), now);
 }
 
@@ -93,6 +96,6 @@ function checkOrigin(request: FastifyRequest): void {
     throw new WeftError("forbidden", `cross-origin request from ${origin} refused`);
 }
 
-function isDocs(url: string): boolean {
-  return url.startsWith("/api/openapi.json") || url.startsWith("/api/docs");
+function isDocs(route: string): boolean {
+  return route === "/api/openapi.json" || route.startsWith("/api/docs");
 }

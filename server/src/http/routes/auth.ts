@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "../../auth/passwords.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
-import { createUser } from "../../auth/users.ts";
+import { createUser, disableUser } from "../../auth/users.ts";
 import { ConflictError, NotFoundError, WeftError } from "../../errors.ts";
 import { inWriteTransaction } from "../../store/transaction.ts";
 import {
@@ -15,7 +15,6 @@ import {
   listTokens,
   listUsers,
   revokeToken,
-  setUserDisabled,
 } from "../../store/users.ts";
 import { SESSION_COOKIE } from "../plugins/auth.ts";
 import { asZod, type Services } from "../services.ts";
@@ -121,8 +120,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       },
     },
     async (request, reply) => {
-      if (!(await setUserDisabled(db, request.params.email.toLowerCase(), true)))
-        throw new NotFoundError("user", request.params.email);
+      await disableUser(db, request.params.email);
       return reply.status(204).send();
     },
   );

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { triggerIds, type WebhookTrigger } from "../../engine/definition.ts";
 import { parseDuration } from "../../engine/duration.ts";
 import { interpolate } from "../../engine/expressions.ts";
+import { MAX_NESTING, nestsDeeperThan } from "../../engine/nesting.ts";
 import { fromStoredJson } from "../../engine/stored-value.ts";
 import { NotFoundError, WeftError } from "../../errors.ts";
 import { getWebhookByKey, getWorkflowRow } from "../../store/workflows.ts";
@@ -42,6 +43,7 @@ export async function registerHookRoutes(
       method: ["POST", "PUT", "PATCH", "GET"],
       url: "/hooks/:workflowId/:key",
       config: { access: "public" },
+      exposeHeadRoute: false,
       schema,
       handler,
     });
@@ -49,6 +51,7 @@ export async function registerHookRoutes(
       method: ["POST", "PUT", "PATCH", "GET"],
       url: "/hooks/:workflowId/:key/*",
       config: { access: "public" },
+      exposeHeadRoute: false,
       schema,
       handler,
     });
@@ -140,14 +143,20 @@ export function describeDelivery(request: Delivery, raw: Buffer, triggerId: stri
 function parseBody(contentType: string, raw: Buffer): unknown {
   if (raw.length === 0) return null;
   if (contentType === "application/json" || contentType.endsWith("+json")) {
+    let parsed: unknown;
     try {
-      return JSON.parse(raw.toString("utf8"));
+      parsed = JSON.parse(raw.toString("utf8"));
     } catch (error) {
       throw new WeftError("bad-request", `body is not valid JSON: ${(error as Error).message}`);
     }
+    if (nestsDeeperThan(parsed)) {
+      throw new WeftError("bad-request", `body nests deeper than ${MAX_NESTING} levels`);
+    }
+    return parsed;
   }
   if (contentType === "application/x-www-form-urlencoded") {
-    const form: Record<string, string | string[]> = {};
+    // No prototype: a field named `constructor` or `__proto__` is just a field.
+    const form: Record<string, string | string[]> = Object.create(null);
     for (const [name, value] of new URLSearchParams(raw.toString("utf8"))) {
       const seen = form[name];
       form[name] =

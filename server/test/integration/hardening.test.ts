@@ -1,0 +1,234 @@
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countRows, expectProblem } from "../helpers/problem.ts";
+import {
+  applyYaml,
+  startRun,
+  startTestServer,
+  type TestServer,
+  waitForRunEnd,
+} from "../helpers/test-server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ env: { WEFT_SECRET_KNOWN: "known-secret-value" } });
+});
+afterAll(() => server.close());
+
+/** A request with the path sent exactly as written (fetch would normalise it). */
+function rawRequest(
+  path: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+) {
+  const url = new URL(server.url);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: init.method ?? "GET",
+        headers: init.headers,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("authentication follows the matched route", () => {
+  it("refuses percent-encoded paths to the API without a token", async () => {
+    for (const path of ["/%61pi/v1/users", "/%61pi/v1/runs", "/api/v1/%75sers"]) {
+      const answer = await rawRequest(path);
+      expect(answer.status, path).toBe(401);
+      expect(JSON.parse(answer.body).type).toBe("urn:weft:problem:unauthorized");
+    }
+  });
+
+  it("answers an unknown API route 404 for every role, not 403", async () => {
+    const viewer = await server.tokenFor("viewer");
+    const response = await server.api("/api/v1/nope", {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    await expectProblem(response, 404, "not-found");
+  });
+
+  it("refuses a cookie WebSocket upgrade from another origin", async () => {
+    const session = await server.api("/api/v1/session", {
+      method: "POST",
+      json: { email: "ws-user@example.test", password: "wrong-password" },
+    });
+    expect(session.status).toBe(401);
+    const answer = await rawRequest("/api/v1/events", {
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        cookie: "weft_session=wfs_anything",
+        origin: "http://evil.example",
+      },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toContain("cross-origin request from http://evil.example refused");
+  });
+});
+
+describe("hostile input", () => {
+  it("answers 400 to a webhook body nested 5000 deep, and stores no run", async () => {
+    const workflow = await applyYaml(
+      server,
+      "name: deep-hook\ntriggers: [{ type: webhook }]\nsteps:\n  - { id: a, type: log, with: { message: hi } }\n",
+    );
+    const before = (await countRows(server)).runs;
+    const response = await fetch(workflow.triggers[0]!.url!, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `${"[".repeat(5000)}${"]".repeat(5000)}`,
+    });
+    const problem = await expectProblem(response, 400, "bad-request");
+    expect(problem.detail).toBe("body nests deeper than 64 levels");
+    expect((await countRows(server)).runs).toBe(before);
+  });
+
+  it("answers 400 to an API body nested too deep", async () => {
+    let input: unknown = 1;
+    for (let i = 0; i < 3000; i++) input = { a: input };
+    const response = await server.api("/api/v1/workflows/deep-hook/runs", {
+      method: "POST",
+      json: { input },
+    });
+    const problem = await expectProblem(response, 400, "bad-request");
+    expect(problem.detail).toBe("the body nests deeper than 64 levels");
+  });
+
+  it("answers 422 to a definition whose YAML alias refers to itself", async () => {
+    const yaml = "name: rec\nsteps:\n  - &a { id: a, type: log, with: { message: x, data: *a } }\n";
+    const response = await server.api("/api/v1/workflows", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: yaml,
+    });
+    expect(response.status).toBe(422);
+  });
+
+  it("runs a catastrophic regular expression in linear time", async () => {
+    await applyYaml(
+      server,
+      `
+name: redos
+steps:
+  - id: m
+    type: transform
+    with: { expression: '$contains(trigger.input.s, /^(a+)+$/)' }
+`,
+    );
+    const runId = await startRun(server, "redos", { s: `${"a".repeat(5000)}!` });
+    const run = await waitForRunEnd(server, runId);
+    expect(run.status).toBe("succeeded");
+    expect(run.steps[0]!.output).toBe(false);
+  });
+
+  it("keeps form fields named like object internals", async () => {
+    const workflow = await applyYaml(
+      server,
+      "name: form-hook\ntriggers: [{ type: webhook }]\nsteps:\n  - { id: a, type: log, with: { message: hi } }\n",
+    );
+    const response = await fetch(workflow.triggers[0]!.url!, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "constructor=2&toString=1&__proto__=3",
+    });
+    const { runId } = (await response.json()) as { runId: string };
+    const run = await waitForRunEnd(server, runId);
+    expect(run.trigger.body).toEqual(
+      JSON.parse('{"constructor":"2","toString":"1","__proto__":"3"}'),
+    );
+  });
+
+  it("does not start a run for a HEAD request to a webhook", async () => {
+    const workflow = await applyYaml(
+      server,
+      "name: head-hook\ntriggers: [{ type: webhook }]\nsteps:\n  - { id: a, type: log, with: { message: hi } }\n",
+    );
+    const before = (await countRows(server)).runs;
+    const response = await fetch(workflow.triggers[0]!.url!, { method: "HEAD" });
+    expect(response.status).toBe(404);
+    expect((await countRows(server)).runs).toBe(before);
+  });
+});
+
+describe("clear failures", () => {
+  it("fails a step that uses a secret the instance lacks, naming the variable", async () => {
+    await applyYaml(
+      server,
+      `
+name: missing-secret
+steps:
+  - { id: a, type: log, with: { message: "{{ secrets.NOPE }} and {{ secrets.KNOWN }}" } }
+`,
+    );
+    const run = await waitForRunEnd(server, await startRun(server, "missing-secret"));
+    expect(run.steps[0]!.error).toMatchObject({
+      kind: "missing-secret",
+      message: "secrets.NOPE is not set: start Weft with WEFT_SECRET_NOPE",
+    });
+  });
+
+  it("refuses a transform expression that reads secrets", async () => {
+    const response = await server.api("/api/v1/workflows", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: "name: t-secret\nsteps:\n  - { id: a, type: transform, with: { expression: 'secrets.KNOWN' } }\n",
+    });
+    const problem = await expectProblem(response, 422, "validation-failed");
+    expect(problem.issues).toEqual([
+      {
+        path: "steps[0].with.expression",
+        message: "cannot read secrets: pass them through a {{ secrets.X }} field instead",
+      },
+    ]);
+  });
+
+  it("fails a delay whose instant is more than 366 days away instead of moving it", async () => {
+    await applyYaml(
+      server,
+      `
+name: far-delay
+steps:
+  - { id: d, type: delay, with: { until: "{{ trigger.input.until }}" } }
+`,
+    );
+    const run = await waitForRunEnd(
+      server,
+      await startRun(server, "far-delay", { until: "2099-01-01T00:00:00Z" }),
+    );
+    expect(run.steps[0]!.error).toMatchObject({
+      kind: "invalid-input",
+      message: 'until "2099-01-01T00:00:00Z" is more than 366d away',
+    });
+  });
+
+  it("refuses to disable the last enabled admin", async () => {
+    const alone = await startTestServer();
+    try {
+      const users = (await (await alone.api("/api/v1/users")).json()) as {
+        items: { email: string }[];
+      };
+      const admin = users.items[0]!.email;
+      const response = await alone.api(`/api/v1/users/${admin}/disable`, { method: "POST" });
+      const problem = await expectProblem(response, 409, "conflict");
+      expect(problem.detail).toBe(`${admin} is the last enabled admin: make another admin first`);
+      expect((await alone.api("/api/v1/session")).status).toBe(200);
+    } finally {
+      await alone.close();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/config.ts";
+
+function faults(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.faults;
+    throw error;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("has working defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 8080,
+      leaseMs: 30_000,
+      logLevel: "info",
+    });
+  });
+
+  it("names each bad variable with the expected form", () => {
+    expect(faults({ WEFT_PORT: "abc", WEFT_LEASE_DURATION: "0s", WEFT_LOG_LEVEL: "loud" })).toEqual(
+      [
+        'WEFT_PORT="abc": must be a whole number from 0 to 65535',
+        'WEFT_LOG_LEVEL="loud": Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+        'WEFT_LEASE_DURATION="0s": must be between 300ms and 1h',
+      ],
+    );
+  });
+
+  it("collects WEFT_SECRET_ variables as secrets", () => {
+    expect(loadConfig({ WEFT_SECRET_API_KEY: "k-123", WEFT_SECRET_EMPTY: "" }).secrets).toEqual({
+      API_KEY: "k-123",
+    });
+  });
+});
