@@ -232,3 +232,21 @@ steps:
     }
   });
 });
+
+describe("webhooks that wait for their run", () => {
+  it("tell the caller a run failed and its kind, not the internal error", async () => {
+    const workflow = await applyYaml(
+      server,
+      `
+name: wait-fail
+triggers: [{ type: webhook, respond: { wait: true, timeout: 5s } }]
+steps:
+  - { id: call, type: http, with: { url: "http://127.0.0.1:1/internal/path" } }
+`,
+    );
+    const response = await fetch(workflow.triggers[0]!.url!, { method: "POST" });
+    const problem = await expectProblem(response, 409, "conflict");
+    expect(problem.detail).toMatch(/^run [0-9a-f-]{36} failed \(network\)$/);
+    expect(problem.detail).not.toContain("internal/path");
+  });
+});

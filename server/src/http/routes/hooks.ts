@@ -185,11 +185,10 @@ async function respondWithOutput(
     .where("id", "=", runId)
     .executeTakeFirstOrThrow();
   if (status !== "succeeded") {
-    const error = fromStoredJson(run.error) as { message?: string } | undefined;
-    throw new WeftError(
-      "conflict",
-      `run ${runId} ${status}: ${error?.message ?? "no error recorded"}`,
-    );
+    // The caller is outside: it learns the run ended badly and its kind, not internal details.
+    const error = fromStoredJson(run.error) as { kind?: string } | undefined;
+    const kind = error?.kind ? ` (${error.kind})` : "";
+    throw new WeftError("conflict", `run ${runId} ${status}${kind}`);
   }
   const step = trigger.respond?.step;
   if (!step) return reply.status(200).send(fromStoredJson(run.output) ?? null);
