@@ -139,3 +139,17 @@ export function runView(
     })),
   };
 }
+
+/**
+ * One page of a list fetched with `limit + 1` rows: the extra row only says that a next
+ * page exists, and the cursor is the last shown row's key.
+ */
+export function toPage<Row, Item>(
+  rows: readonly Row[],
+  limit: number,
+  view: (row: Row) => Item,
+  cursorOf: (row: Row) => string,
+): { items: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { items: page.map(view), nextCursor: rows.length > limit ? cursorOf(page.at(-1)!) : null };
+}

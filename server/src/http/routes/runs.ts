@@ -12,7 +12,7 @@ import {
 } from "../../store/run-queries.ts";
 import { getVersionRow, getWorkflowRow } from "../../store/workflows.ts";
 import { asZod, type Services } from "../services.ts";
-import { runSummary, runView } from "../views.ts";
+import { runSummary, runView, toPage } from "../views.ts";
 
 const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 const TRIGGER_TYPES = ["manual", "webhook", "schedule"] as const;
@@ -71,11 +71,7 @@ export function registerRunRoutes(fastify: FastifyInstance, services: Services):
         cursor: q.cursor,
         limit: q.limit,
       });
-      const page = rows.slice(0, q.limit);
-      return {
-        items: page.map(runSummary),
-        nextCursor: rows.length > q.limit ? page.at(-1)!.id : null,
-      };
+      return toPage(rows, q.limit, runSummary, (row) => row.id);
     },
   );
 

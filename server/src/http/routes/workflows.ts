@@ -19,7 +19,7 @@ import {
   type WorkflowRow,
 } from "../../store/workflows.ts";
 import { asZod, publicBase, type Services } from "../services.ts";
-import { workflowSummary, workflowView } from "../views.ts";
+import { toPage, workflowSummary, workflowView } from "../views.ts";
 
 const idParams = z.object({ id: z.string().min(1) });
 const listQuery = z.object({
@@ -103,11 +103,7 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
         cursor: q.cursor,
         limit: q.limit,
       });
-      const page = rows.slice(0, q.limit);
-      return {
-        items: page.map(workflowSummary),
-        nextCursor: rows.length > q.limit ? page.at(-1)!.name : null,
-      };
+      return toPage(rows, q.limit, workflowSummary, (row) => row.name);
     },
   );
 
