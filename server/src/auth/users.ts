@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import type { Db } from "../store/database.ts";
+import { inWriteTransaction } from "../store/transaction.ts";
 import { getUserByEmail, insertUser, setUserDisabled } from "../store/users.ts";
 import { checkPasswordRule, hashPassword } from "./passwords.ts";
 
@@ -28,6 +29,11 @@ export async function createUser(db: Db, input: NewUser, passwordHash?: string) 
  * would be left to manage the instance.
  */
 export async function disableUser(db: Db, email: string): Promise<void> {
+  // Count and change in one write transaction, so two admins cannot disable each other.
+  await inWriteTransaction(db, (tx) => disableIn(tx, email));
+}
+
+async function disableIn(db: Db, email: string): Promise<void> {
   const user = await getUserByEmail(db, email.trim().toLowerCase());
   if (!user) throw new NotFoundError("user", email);
   if (user.role === "admin" && user.disabled_at === null) {

@@ -6,6 +6,7 @@
 import { setFlagsFromString } from "node:v8";
 import jsonata from "jsonata";
 import type { Issue } from "../errors.ts";
+import { findUnsafeRegex, guardBuiltins } from "./expression-guards.ts";
 import { type Segment, scanTemplate } from "./template.ts";
 
 // JSONata's time limit cannot interrupt one native RegExp call, so a pattern like
@@ -146,6 +147,9 @@ function compileCached(source: string, limits: Required<ExpressionLimits>): Comp
   } catch (error) {
     return { fault: toFault(error) };
   }
+  const unsafe = findUnsafeRegex(expression.ast());
+  if (unsafe) return { fault: { message: unsafe } };
+  guardBuiltins(expression);
 
   cache.set(key, expression);
   const oldest = cache.keys().next().value;

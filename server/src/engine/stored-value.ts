@@ -18,10 +18,30 @@ export function secretForms(values: readonly string[]): string[] {
   const forms = values.flatMap((value) => [
     value,
     encodeURIComponent(value),
-    Buffer.from(value).toString("base64").replace(/=+$/, ""),
-    Buffer.from(value).toString("base64url"),
+    ...base64Forms(Buffer.from(value)),
   ]);
-  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+  return [...new Set(forms)]
+    .filter((form) => form.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The base64 of a secret wherever it starts inside a longer encoded value (`user:secret` in
+ * a Basic header): at each of the three byte offsets, the whole 4-character groups that
+ * only the secret's bytes decide. At most two bytes at each end stay unmasked.
+ */
+function base64Forms(secret: Buffer): string[] {
+  const forms: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), secret]);
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor(encoded.length / 3) * 4;
+    for (const alphabet of ["base64", "base64url"] as const) {
+      const core = encoded.toString(alphabet).slice(start, end);
+      if (core.length >= 8) forms.push(core);
+    }
+  }
+  return forms;
 }
 
 /** Replaces every occurrence of a secret value in text with `[redacted]`. */

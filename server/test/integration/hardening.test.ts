@@ -250,3 +250,83 @@ steps:
     expect(problem.detail).not.toContain("internal/path");
   });
 });
+
+describe("what expression limits cannot stop from inside", () => {
+  it("refuses a regular expression with a backreference or lookaround at save time", async () => {
+    const response = await server.api("/api/v1/workflows", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: "name: evil-rx\nsteps:\n  - { id: a, type: transform, with: { expression: '$contains(trigger.input.s, /^(a+)+\\1$/)' } }\n",
+    });
+    const problem = await expectProblem(response, 422, "validation-failed");
+    expect(problem.issues?.[0]).toEqual({
+      path: "steps[0].with.expression",
+      message:
+        "cannot parse expression: regular expression /^(a+)+\\1$/ uses a backreference or lookaround, which can take exponential time",
+    });
+  });
+
+  it("fails a step that pads past the limit or calls $eval, and keeps serving", async () => {
+    await applyYaml(
+      server,
+      `
+name: huge-pad
+steps:
+  - { id: pad, type: transform, with: { expression: '$length($pad("", 150000000, "a"))' } }
+`,
+    );
+    const padded = await waitForRunEnd(server, await startRun(server, "huge-pad"));
+    expect(padded.steps[0]!.error?.message).toContain(
+      "$pad width 150000000 is past the limit of 10000000",
+    );
+
+    await applyYaml(
+      server,
+      `
+name: eval-input
+steps:
+  - { id: e, type: transform, with: { expression: '$eval(trigger.input.e)' } }
+`,
+    );
+    const evaluated = await waitForRunEnd(
+      server,
+      await startRun(server, "eval-input", { e: "1 + 1" }),
+    );
+    expect(evaluated.steps[0]!.error?.message).toContain("$eval is not available");
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("origin checks with a public URL", () => {
+  it("compares the Origin with WEFT_PUBLIC_URL, not with the Host the caller sent", async () => {
+    const pinned = await startTestServer({ env: { WEFT_PUBLIC_URL: "https://weft.example.test" } });
+    try {
+      const url = new URL(pinned.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: "/api/v1/events",
+            headers: {
+              host: "evil.example",
+              origin: "http://evil.example",
+              connection: "Upgrade",
+              upgrade: "websocket",
+              "sec-websocket-version": "13",
+              "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+              cookie: "weft_session=wfs_anything",
+            },
+          },
+          (res) => resolve(res.statusCode ?? 0),
+        );
+        req.on("upgrade", () => resolve(101));
+        req.on("error", reject);
+        req.end();
+      });
+      expect(status).toBe(403);
+    } finally {
+      await pinned.close();
+    }
+  });
+});

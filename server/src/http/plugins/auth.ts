@@ -36,7 +36,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
     }
     if (access === "public") return;
 
-    const user = await identify(db, request, touched);
+    const user = await identify(db, request, touched, services.config.publicUrl);
     if (!user)
       throw new WeftError(
         "unauthorized",
@@ -49,7 +49,12 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   });
 }
 
-async function identify(db: Db, request: FastifyRequest, touched: Map<string, number>) {
+async function identify(
+  db: Db,
+  request: FastifyRequest,
+  touched: Map<string, number>,
+  publicUrl: string | undefined,
+) {
   const now = Date.now();
   const header = request.headers.authorization ?? webSocketBearer(request);
   if (header) {
@@ -68,7 +73,9 @@ async function identify(db: Db, request: FastifyRequest, touched: Map<string, nu
   const session = request.cookies[SESSION_COOKIE];
   if (!session) return undefined;
   // A WebSocket upgrade is a GET, but what it opens reads like one: check it as a change.
-  if (UNSAFE.has(request.method) || request.routeOptions.url === EVENTS_ROUTE) checkOrigin(request);
+  if (UNSAFE.has(request.method) || request.routeOptions.url === EVENTS_ROUTE) {
+    checkOrigin(request, publicUrl);
+  }
   return getSessionUser(db, hashToken(session), now);
 }
 
@@ -88,10 +95,11 @@ function webSocketBearer(request: FastifyRequest): string | undefined {
 }
 
 /** A cookie-authenticated change must come from this origin (CSRF defence with SameSite). */
-function checkOrigin(request: FastifyRequest): void {
+function checkOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
   const origin = request.headers.origin;
   if (!origin) return;
-  const expected = `${request.protocol}://${request.host}`;
+  // With a public URL set, that is the one origin; the Host header is the caller's to choose.
+  const expected = publicUrl ? new URL(publicUrl).origin : `${request.protocol}://${request.host}`;
   if (origin !== expected)
     throw new WeftError("forbidden", `cross-origin request from ${origin} refused`);
 }

@@ -1,0 +1,75 @@
+import jsonata from "jsonata";
+
+/**
+ * What JSONata's time and depth limits cannot stop, because it happens inside one built-in
+ * call: a regular expression that backtracks exponentially, or a string or array so large
+ * that V8 aborts the whole process. These guards refuse both before they run.
+ */
+
+/** Longest string `$pad` may make and `$split` may split: far past real payloads. */
+export const MAX_BUILTIN_STRING = 10_000_000;
+
+// Backreferences and lookarounds keep a pattern out of V8's linear-time engine, so they could
+// backtrack for minutes on a crafted input.
+const NONLINEAR_REGEX = /\\[1-9]|\\k<|\(\?<?[=!]/;
+
+/** Why an expression's regular expressions are refused, or undefined when none is. */
+export function findUnsafeRegex(ast: unknown): string | undefined {
+  const seen = new Set<object>();
+  const walk = (node: unknown): string | undefined => {
+    if (node === null || typeof node !== "object" || seen.has(node)) return undefined;
+    seen.add(node);
+    const { type, value } = node as { type?: string; value?: unknown };
+    if (type === "regex" && value instanceof RegExp && NONLINEAR_REGEX.test(value.source)) {
+      return `regular expression /${value.source}/ uses a backreference or lookaround, which can take exponential time`;
+    }
+    for (const child of Object.values(node)) {
+      const fault = walk(child);
+      if (fault) return fault;
+    }
+    return undefined;
+  };
+  return walk(ast);
+}
+
+const builtinPad = jsonata("$pad($s, $width, $char)");
+const builtinSplit = jsonata("$split($s, $separator, $limit)");
+
+/**
+ * Replaces, in one compiled expression, the built-ins that can build or split huge strings
+ * with versions that refuse past MAX_BUILTIN_STRING, and `$eval`, which would run expressions
+ * from data that were never checked when the workflow was saved.
+ */
+export function guardBuiltins(expression: jsonata.Expression): void {
+  expression.registerFunction(
+    "pad",
+    (s: unknown, width: unknown, char: unknown) => {
+      if (typeof width === "number" && Math.abs(width) > MAX_BUILTIN_STRING) {
+        throw limitError(`$pad width ${width} is past the limit of ${MAX_BUILTIN_STRING}`);
+      }
+      return builtinPad.evaluate({}, { s, width, char });
+    },
+    "<x-ns?:s>",
+  );
+  expression.registerFunction(
+    "split",
+    (s: unknown, separator: unknown, limit: unknown) => {
+      if (typeof s === "string" && s.length > MAX_BUILTIN_STRING) {
+        throw limitError(`$split input of ${s.length} characters is past the limit`);
+      }
+      return builtinSplit.evaluate({}, { s, separator, limit });
+    },
+    "<x-(sf)n?:a<s>>",
+  );
+  expression.registerFunction(
+    "eval",
+    () => {
+      throw limitError("$eval is not available: expressions come only from saved workflows");
+    },
+    "<x-o?:x>",
+  );
+}
+
+function limitError(message: string): Error {
+  return Object.assign(new Error(message), { code: "W0001" });
+}
