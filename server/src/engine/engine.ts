@@ -210,6 +210,14 @@ export class Engine {
           `run "${runId}" is ${run.status}: only failed or cancelled runs can be retried`,
         );
       }
+      const workflow = await tx
+        .selectFrom("workflows")
+        .select(["name", "archived_at"])
+        .where("id", "=", run.workflow_id)
+        .executeTakeFirstOrThrow();
+      if (workflow.archived_at !== null) {
+        throw new ConflictError(`workflow "${workflow.name}" is archived: unarchive it to retry`);
+      }
       const ref = { runId, workflowId: run.workflow_id };
       const plan = await this.#plans.require(run.workflow_id, run.version, tx);
       const timeoutMs =

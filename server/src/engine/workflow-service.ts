@@ -4,7 +4,7 @@ import { nextFireAfter } from "../scheduler/next-fire.ts";
 import type { Db } from "../store/database.ts";
 import { newId } from "../store/ids.ts";
 import { inWriteTransaction } from "../store/transaction.ts";
-import { getWebhookRows, getWorkflowRow } from "../store/workflows.ts";
+import { getScheduleRows, getWebhookRows, getWorkflowRow } from "../store/workflows.ts";
 import { triggerIds, type WorkflowDefinition } from "./definition.ts";
 import { MAX_NESTING, nestsDeeperThan } from "./nesting.ts";
 import type { StepRegistry } from "./step-registry.ts";
@@ -211,16 +211,30 @@ async function syncTriggers(
       .execute();
 }
 
-/** Archives a workflow: its history stays, it takes no new runs, its triggers stop. */
-export async function archiveWorkflow(db: Db, idOrName: string): Promise<void> {
+/**
+ * Archives a workflow (its history stays, it takes no new runs, its triggers stop), or with
+ * `archived: false` brings it back as it was.
+ */
+export async function setArchived(db: Db, idOrName: string, archived: boolean): Promise<void> {
   const row = await getWorkflowRow(db, idOrName);
   if (!row) throw new NotFoundError("workflow", idOrName);
-  if (row.archived_at !== null) return;
+  if ((row.archived_at !== null) === archived) return;
+  const now = Date.now();
   await db
     .updateTable("workflows")
-    .set({ archived_at: Date.now(), updated_at: Date.now() })
+    .set({ archived_at: archived ? now : null, updated_at: now })
     .where("id", "=", row.id)
     .execute();
+  if (archived) return;
+  // Like resuming a schedule: the slots passed while archived are not caught up.
+  for (const schedule of await getScheduleRows(db, row.id)) {
+    await db
+      .updateTable("schedules")
+      .set({ next_fire_at: nextFireAfter(schedule.cron, schedule.timezone, now) ?? null })
+      .where("workflow_id", "=", row.id)
+      .where("trigger_id", "=", schedule.trigger_id)
+      .execute();
+  }
 }
 
 /** Gives a webhook trigger a new key; the old URL stops working at once. */

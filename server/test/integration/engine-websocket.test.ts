@@ -20,6 +20,7 @@ interface FeedMessage {
   type: string;
   event?: { type: string; runId: string; workflowId: string; stepId?: string };
   workflowId?: string;
+  message?: string;
 }
 
 /** A live-feed client: Node's WebSocket cannot set headers, so the token is a subprotocol. */
@@ -94,9 +95,13 @@ steps:
     with: { expression: '1' }
 `,
     );
+    await applyYaml(
+      server,
+      "name: watched\nsteps:\n  - { id: a, type: log, with: { message: hi } }\n",
+    );
     const feed = await connect(["weft", `bearer.${server.token}`]);
     expect(feed.opened).toBe(true);
-    feed.socket.send(JSON.stringify({ type: "subscribe", runId: "some-other-run" }));
+    feed.socket.send(JSON.stringify({ type: "subscribe", workflowId: "watched" }));
     await eventually(async () => feed.messages.find((m) => m.type === "subscribed"));
 
     await waitForRunEnd(server, await startRun(server, "unwatched"));
@@ -106,6 +111,20 @@ steps:
     feed.socket.close();
 
     expect(feed.messages.map((m) => m.type)).toEqual(["subscribed", "error"]);
+  });
+
+  it("names an unknown run or workflow instead of acknowledging it", async () => {
+    const feed = await connect(["weft", `bearer.${server.token}`]);
+    feed.socket.send(JSON.stringify({ type: "subscribe", runId: "no-such-run" }));
+    feed.socket.send(JSON.stringify({ type: "subscribe", workflowId: "no-such-workflow" }));
+    feed.socket.send(JSON.stringify({ type: "subscribe" }));
+    await eventually(async () => (feed.messages.length >= 3 ? true : undefined));
+    feed.socket.close();
+    expect(feed.messages.map((m) => m.message).sort()).toEqual([
+      'no run "no-such-run"',
+      'no workflow "no-such-workflow"',
+      'send {"type":"subscribe","runId":"…"} or {"type":"subscribe","workflowId":"…"}',
+    ]);
   });
 
   it("refuses a connection without a token or with an unknown one", async () => {

@@ -330,3 +330,28 @@ describe("origin checks with a public URL", () => {
     }
   });
 });
+
+describe("archiving", () => {
+  it("refuses to retry a run of an archived workflow, and unarchiving brings it back", async () => {
+    await applyYaml(
+      server,
+      `
+name: archived-retry
+steps:
+  - { id: d, type: delay, with: { duration: 10s } }
+`,
+    );
+    const runId = await startRun(server, "archived-retry");
+    expect((await server.api(`/api/v1/runs/${runId}/cancel`, { method: "POST" })).status).toBe(202);
+    await server.api("/api/v1/workflows/archived-retry/archive", { method: "POST" });
+
+    const refused = await server.api(`/api/v1/runs/${runId}/retry`, { method: "POST" });
+    const problem = await expectProblem(refused, 409, "conflict");
+    expect(problem.detail).toBe('workflow "archived-retry" is archived: unarchive it to retry');
+
+    const back = await server.api("/api/v1/workflows/archived-retry/unarchive", { method: "POST" });
+    expect(((await back.json()) as { archived: boolean }).archived).toBe(false);
+    expect((await server.api(`/api/v1/runs/${runId}/retry`, { method: "POST" })).status).toBe(202);
+    await server.api(`/api/v1/runs/${runId}/cancel`, { method: "POST" });
+  });
+});

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { RunEvent } from "../../events/event-map.ts";
+import { getRunRow } from "../../store/run-queries.ts";
+import { getWorkflowRow } from "../../store/workflows.ts";
 import type { Services } from "../services.ts";
 
 const message = z.discriminatedUnion("type", [
@@ -41,30 +43,34 @@ export function registerEventRoutes(app: FastifyInstance, services: Services): v
       });
       socket.on("close", unsubscribe);
 
-      socket.on("message", (data: Buffer) => {
+      const usage =
+        'send {"type":"subscribe","runId":"…"} or {"type":"subscribe","workflowId":"…"}';
+      const fail = (text: string) => socket.send(JSON.stringify({ type: "error", message: text }));
+
+      socket.on("message", async (data: Buffer) => {
         let parsed: z.infer<typeof message>;
         try {
           parsed = message.parse(JSON.parse(data.toString("utf8")));
         } catch {
-          socket.send(
-            JSON.stringify({
-              type: "error",
-              message:
-                'send {"type":"subscribe","runId":"…"} or {"type":"subscribe","workflowId":"…"}',
-            }),
-          );
-          return;
+          return fail(usage);
         }
+        if (!parsed.runId && !parsed.workflowId && parsed.all === undefined) return fail(usage);
+
+        const db = services.store.db;
+        const workflow = parsed.workflowId ? await getWorkflowRow(db, parsed.workflowId) : null;
+        if (parsed.workflowId && !workflow) return fail(`no workflow "${parsed.workflowId}"`);
+        const run = parsed.runId ? await getRunRow(db, parsed.runId) : null;
+        if (parsed.runId && !run) return fail(`no run "${parsed.runId}"`);
+
         const add = parsed.type === "subscribe";
-        if (parsed.runId) add ? runs.add(parsed.runId) : runs.delete(parsed.runId);
-        if (parsed.workflowId)
-          add ? workflows.add(parsed.workflowId) : workflows.delete(parsed.workflowId);
+        if (run) add ? runs.add(run.id) : runs.delete(run.id);
+        if (workflow) add ? workflows.add(workflow.id) : workflows.delete(workflow.id);
         if (parsed.all !== undefined) all = add && parsed.all;
         socket.send(
           JSON.stringify({
-            type: parsed.type === "subscribe" ? "subscribed" : "unsubscribed",
-            runId: parsed.runId,
-            workflowId: parsed.workflowId,
+            type: add ? "subscribed" : "unsubscribed",
+            runId: run?.id,
+            workflowId: workflow?.id,
           }),
         );
       });

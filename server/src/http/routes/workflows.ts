@@ -3,10 +3,10 @@ import { z } from "zod";
 import { hasRole } from "../../auth/roles.ts";
 import type { WorkflowDefinition } from "../../engine/definition.ts";
 import {
-  archiveWorkflow,
   type DefinitionInput,
   rotateWebhookKey,
   saveWorkflow,
+  setArchived,
 } from "../../engine/workflow-service.ts";
 import { NotFoundError, WeftError } from "../../errors.ts";
 import {
@@ -116,17 +116,23 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
     async (request) => view(request, await requireRow(request.params.id)),
   );
 
-  app.post(
-    "/api/v1/workflows/:id/archive",
-    {
-      config: { access: "editor" },
-      schema: { tags: ["workflows"], summary: "Archive a workflow", params: idParams },
-    },
-    async (request) => {
-      await archiveWorkflow(db, request.params.id);
-      return view(request, await requireRow(request.params.id));
-    },
-  );
+  for (const action of ["archive", "unarchive"] as const) {
+    app.post(
+      `/api/v1/workflows/:id/${action}`,
+      {
+        config: { access: "editor" },
+        schema: {
+          tags: ["workflows"],
+          summary: action === "archive" ? "Archive a workflow" : "Bring an archived workflow back",
+          params: idParams,
+        },
+      },
+      async (request) => {
+        await setArchived(db, request.params.id, action === "archive");
+        return view(request, await requireRow(request.params.id));
+      },
+    );
+  }
 
   app.get(
     "/api/v1/workflows/:id/versions",
