@@ -66,6 +66,8 @@ export interface Config {
   sessionTtlMs: number;
   /** `WEFT_SECRET_<NAME>` variables, usable in definitions as `{{ secrets.NAME }}`. */
   secrets: Record<string, string>;
+  /** `WEFT_*` variables Weft does not know: likely typos, reported at start. */
+  unknownVariables: string[];
 }
 
 /** A configuration fault: one line per bad variable, naming it and the expected form. */
@@ -105,6 +107,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     maxBodyBytes: c.WEFT_MAX_BODY_BYTES,
     sessionTtlMs: c.WEFT_SESSION_TTL,
     secrets: collectSecrets(env),
+    unknownVariables: Object.keys(env).filter(
+      (name) =>
+        name.startsWith("WEFT_") &&
+        !name.startsWith("WEFT_SECRET_") &&
+        !(name in configSchema.shape),
+    ),
   };
 }
 

@@ -38,3 +38,16 @@ describe("loadConfig", () => {
     });
   });
 });
+
+describe("unknown variables", () => {
+  it("lists WEFT_ variables it does not know, such as typos, but not secrets", () => {
+    const config = loadConfig({
+      WEFT_PORTT: "9000",
+      WEFT_SECRET_X: "abcd",
+      WEFT_PORT: "9001",
+      HOME: "/root",
+    });
+    expect(config.unknownVariables).toEqual(["WEFT_PORTT"]);
+    expect(config.port).toBe(9001);
+  });
+});

@@ -11,6 +11,9 @@ export async function runServe(config: Config): Promise<number> {
     weft = await createWeft(config, logger);
     const url = await weft.start();
     logger.info({ url, dataDir: config.dataDir }, "weft is listening");
+    if (config.unknownVariables.length > 0) {
+      logger.warn({ variables: config.unknownVariables }, "unknown WEFT_ variables are ignored");
+    }
     if ((await countUsers(weft.store.db)) === 0) {
       const hint = "no admin yet: run `npx weft user create --email E --password P --role admin`";
       logger.warn({ setup: `${url}/api/v1/setup` }, `${hint} or POST /api/v1/setup`);
