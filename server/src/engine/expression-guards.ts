@@ -21,7 +21,8 @@ export function findUnsafeRegex(ast: unknown): string | undefined {
     seen.add(node);
     const { type, value } = node as { type?: string; value?: unknown };
     if (type === "regex" && value instanceof RegExp && NONLINEAR_REGEX.test(value.source)) {
-      return `regular expression /${value.source}/ uses a backreference or lookaround, which can take exponential time`;
+      const why = "uses a backreference or lookaround, which can take exponential time";
+      return `regular expression /${value.source}/ ${why}`;
     }
     for (const child of Object.values(node)) {
       const fault = walk(child);
