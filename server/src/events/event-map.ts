@@ -38,19 +38,3 @@ export interface RunEvent<T extends RunEventType = RunEventType> {
   data: RunEventMap[T];
   at: string;
 }
-
-export const RUN_EVENT_TYPES: readonly RunEventType[] = [
-  "run:queued",
-  "run:started",
-  "run:succeeded",
-  "run:failed",
-  "run:cancelled",
-  "step:started",
-  "step:succeeded",
-  "step:failed",
-  "step:retrying",
-  "step:skipped",
-  "step:waiting",
-  "step:cancelled",
-  "step:log",
-];

@@ -21,8 +21,6 @@ export interface Services {
   isRunning(): boolean;
 }
 
-export type ZodApp = ReturnType<typeof asZod>;
-
 export function asZod(app: FastifyInstance) {
   return app.withTypeProvider<ZodTypeProvider>();
 }

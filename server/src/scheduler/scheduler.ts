@@ -135,16 +135,9 @@ export class Scheduler {
     version: number,
     triggerId: string,
   ): Promise<ScheduleTrigger | undefined> {
-    const row = await this.#o.db
-      .selectFrom("workflow_versions")
-      .select("definition")
-      .where("workflow_id", "=", workflowId)
-      .where("version", "=", version)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const definition = JSON.parse(row.definition) as { triggers: ScheduleTrigger[] };
-    const index = triggerIds(definition.triggers).indexOf(triggerId);
-    return definition.triggers[index];
+    const { triggers } = (await this.#o.engine.requirePlan(workflowId, version)).definition;
+    const trigger = triggers[triggerIds(triggers).indexOf(triggerId)];
+    return trigger?.type === "schedule" ? trigger : undefined;
   }
 
   #countSkipped(

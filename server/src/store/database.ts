@@ -9,8 +9,6 @@ export type Db = Kysely<Database>;
 /** An open store: the Kysely handle and the way to close it. */
 export interface Store {
   db: Db;
-  /** Where the store lives, for messages (a file path). */
-  location: string;
   close(): Promise<void>;
 }
 
@@ -37,7 +35,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cacheStatements(database) }),
   });
-  return { db, location, close: () => db.destroy() };
+  return { db, close: () => db.destroy() };
 }
 
 /**

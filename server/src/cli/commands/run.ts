@@ -3,7 +3,7 @@ import { parseDuration } from "../../engine/duration.ts";
 import { createLogger } from "../../observability/logger.ts";
 import { getAttemptRows, getRunRow, getStepRunRows } from "../../store/run-queries.ts";
 import { getWorkflowRow } from "../../store/workflows.ts";
-import { createWeft } from "../../weft.ts";
+import { createWeft, type Weft } from "../../weft.ts";
 import type { CliValues } from "../main.ts";
 import { print, UsageError } from "../output.ts";
 
@@ -47,7 +47,7 @@ export async function runRun(config: Config, name: string, values: CliValues): P
       return 0;
     }
     const status = await weft.engine.waitForRun(runId, timeoutMs);
-    await printRun(weft.store.db, runId);
+    await printRun(weft, runId);
     if (status === undefined) print(`still running after ${values.timeout ?? "10m"}`);
     return status === "succeeded" ? 0 : 1;
   } finally {
@@ -55,17 +55,11 @@ export async function runRun(config: Config, name: string, values: CliValues): P
   }
 }
 
-async function printRun(db: Parameters<typeof getRunRow>[0], runId: string): Promise<void> {
+async function printRun(weft: Weft, runId: string): Promise<void> {
+  const db = weft.store.db;
   const run = (await getRunRow(db, runId))!;
-  const order = (
-    await db
-      .selectFrom("workflow_versions")
-      .select("definition")
-      .where("workflow_id", "=", run.workflow_id)
-      .where("version", "=", run.version)
-      .executeTakeFirstOrThrow()
-  ).definition;
-  const ids = (JSON.parse(order) as { steps: { id: string }[] }).steps.map((s) => s.id);
+  const plan = await weft.engine.requirePlan(run.workflow_id, run.version);
+  const ids = plan.definition.steps.map((s) => s.id);
   const steps = (await getStepRunRows(db, runId)).sort(
     (a, b) => ids.indexOf(a.step_id) - ids.indexOf(b.step_id),
   );

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { WorkflowDefinition } from "../../engine/definition.ts";
 import { NotFoundError } from "../../errors.ts";
 import { nextFireAfter } from "../../scheduler/next-fire.ts";
 import {
@@ -10,7 +9,7 @@ import {
   getStepRunRows,
   listRunRows,
 } from "../../store/run-queries.ts";
-import { getVersionRow, getWorkflowRow } from "../../store/workflows.ts";
+import { getWorkflowRow } from "../../store/workflows.ts";
 import { asZod, type Services } from "../services.ts";
 import { runSummary, runView, toPage } from "../views.ts";
 
@@ -88,11 +87,10 @@ export function registerRunRoutes(fastify: FastifyInstance, services: Services):
     async (request) => {
       const run = await getRunRow(db, request.params.id);
       if (!run) throw new NotFoundError("run", request.params.id);
-      const version = await getVersionRow(db, run.workflow_id, run.version);
-      const definition = JSON.parse(version!.definition) as WorkflowDefinition;
+      const plan = await services.engine.requirePlan(run.workflow_id, run.version);
       return runView(
         run,
-        definition,
+        plan.definition,
         await getStepRunRows(db, run.id),
         await getAttemptRows(db, run.id),
       );

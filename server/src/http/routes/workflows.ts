@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { hasRole } from "../../auth/roles.ts";
-import type { WorkflowDefinition } from "../../engine/definition.ts";
 import {
   type DefinitionInput,
   rotateWebhookKey,
@@ -36,11 +35,11 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
   const db = services.store.db;
 
   const view = async (request: FastifyRequest, row: WorkflowRow) => {
-    const version = await getVersionRow(db, row.id, row.current_version);
+    const plan = await services.engine.requirePlan(row.id, row.current_version);
     const hooks = await getWebhookRows(db, row.id);
     const schedules = await getScheduleRows(db, row.id);
     const canSeeKeys = request.user !== undefined && hasRole(request.user.role, "editor");
-    return workflowView(row, JSON.parse(version!.definition) as WorkflowDefinition, {
+    return workflowView(row, plan.definition, {
       hookKeys: new Map(hooks.map((h) => [h.trigger_id, h.key])),
       schedules: new Map(schedules.map((s) => [s.trigger_id, s])),
       hookBase: canSeeKeys ? publicBase(services.config, request) : undefined,
