@@ -31,23 +31,17 @@ describe("loadConfig", () => {
       ],
     );
   });
-
-  it("collects WEFT_SECRET_ variables as secrets", () => {
-    expect(loadConfig({ WEFT_SECRET_API_KEY: "k-123", WEFT_SECRET_EMPTY: "" }).secrets).toEqual({
-      API_KEY: "k-123",
-    });
-  });
 });
 
 describe("unknown variables", () => {
-  it("lists WEFT_ variables it does not know, such as typos, but not secrets", () => {
+  it("lists every WEFT_ variable it does not know, such as typos", () => {
     const config = loadConfig({
       WEFT_PORTT: "9000",
-      WEFT_SECRET_X: "abcd",
+      WEFT_SECRET_KEYS: "a-typo-of-WEFT_SECRET_KEY",
       WEFT_PORT: "9001",
       HOME: "/root",
     });
-    expect(config.unknownVariables).toEqual(["WEFT_PORTT"]);
+    expect(config.unknownVariables).toEqual(["WEFT_PORTT", "WEFT_SECRET_KEYS"]);
     expect(config.port).toBe(9001);
   });
 });
