@@ -16,6 +16,8 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
+  secrets: SecretTable;
+  audit_log: AuditTable;
 }
 
 export interface WorkflowTable {
@@ -150,6 +152,7 @@ export interface SessionTable {
   user_id: string;
   expires_at: number;
   created_at: number;
+  last_seen_at: number | null;
 }
 
 export interface ApiTokenTable {
@@ -161,4 +164,30 @@ export interface ApiTokenTable {
   revoked_at: number | null;
   last_used_at: number | null;
   created_at: number;
+}
+
+export interface SecretTable {
+  name: string;
+  /** `v1.<iv>.<tag>.<data>`, base64url, AES-256-GCM under the key named by `key_id`. */
+  ciphertext: string;
+  key_id: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface AuditTable {
+  id: string;
+  at: number;
+  actor_id: string | null;
+  actor_email: string | null;
+  /** Dotted verb such as `session.create`, `secret.update`, `run.cancel`. */
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: "success" | "failure";
+  ip: string | null;
+  /** JSON; never holds a secret value, password or token. */
+  details: string | null;
 }
