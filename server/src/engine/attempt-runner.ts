@@ -22,7 +22,7 @@ import type { RunPlan, RunPlanCache } from "./run-plan.ts";
 import { raceAbort, toErrorInfo } from "./step-errors.ts";
 import type { StepRegistry } from "./step-registry.ts";
 import type { ExpressionScope, StepContext } from "./step-type.ts";
-import { fromStoredJson, redactValue, toStoredJson } from "./stored-value.ts";
+import { fromStoredJson, redactValue, type SecretSource, toStoredJson } from "./stored-value.ts";
 import {
   advanceRun,
   commit,
@@ -43,7 +43,7 @@ export interface AttemptRunnerOptions {
   registry: StepRegistry;
   workerId: string;
   leaseMs: number;
-  secrets: Readonly<Record<string, string>>;
+  secrets: SecretSource;
 }
 
 interface ClaimedAttempt {
@@ -207,8 +207,9 @@ export class AttemptRunner {
   async #runStep(claimed: ClaimedAttempt, cancel: AbortSignal): Promise<Outcome> {
     const { step, scope } = claimed;
     try {
-      requireSecrets(step, this.#o.secrets);
-      const withSecrets = { ...scope, secrets: this.#o.secrets };
+      const secrets = this.#o.secrets.snapshot;
+      requireSecrets(step, secrets);
+      const withSecrets = { ...scope, secrets };
       if (step.if !== undefined && !(await evaluateExpression(unwrapBraces(step.if), withSecrets)))
         return { kind: "skip" };
 
@@ -386,12 +387,12 @@ function toClaimed(attempt: ClaimRow, plan: RunPlan, scope: ExpressionScope): Cl
 
 const SECRET_REFERENCE = /\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** Fails the step, naming the variable to set, when it uses a secret this instance lacks. */
+/** Fails the step, saying how to add it, when it uses a secret this instance lacks. */
 function requireSecrets(step: StepDefinition, secrets: Readonly<Record<string, string>>): void {
   const text = `${step.if ?? ""} ${JSON.stringify(step.with)}`;
   for (const [, name] of text.matchAll(SECRET_REFERENCE)) {
     if (secrets[name!] === undefined) {
-      const message = `secrets.${name} is not set: start Weft with WEFT_SECRET_${name}`;
+      const message = `secrets.${name} is not set: add it with \`weft secret set ${name}\` or PUT /api/v1/secrets/${name}`;
       throw new StepFailure("missing-secret", message, { retryable: false });
     }
   }

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import { LoopHealth } from "../observability/loop-health.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { Store } from "../store/database.ts";
 import { createGroupCommitter } from "../store/group-commit.ts";
@@ -18,7 +19,7 @@ import { parseDuration } from "./duration.ts";
 import { RunEndWaiters } from "./run-end-waiters.ts";
 import { RunPlanCache } from "./run-plan.ts";
 import type { StepRegistry } from "./step-registry.ts";
-import { secretForms } from "./stored-value.ts";
+import { type SecretSource, SecretTracker } from "./stored-value.ts";
 import { Sweeper } from "./sweeper.ts";
 import { advanceRun, cancelOpenSteps, commit, type TransitionHost } from "./transitions.ts";
 
@@ -28,8 +29,8 @@ export interface EngineOptions {
   bus: EventBus;
   registry: StepRegistry;
   logger: Logger;
-  /** The instance's secrets by name: usable as `{{ secrets.X }}`, masked when stored. */
-  secrets: Readonly<Record<string, string>>;
+  /** The instance's secrets, read live: usable as `{{ secrets.X }}`, masked when stored. */
+  secrets: SecretSource;
   workerId: string;
   leaseMs: number;
   sweepIntervalMs: number;
@@ -70,19 +71,27 @@ export class Engine {
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweeping: Promise<unknown> | undefined;
   #stopped = true;
+  /** How the sweeper is doing, for `/readyz`: it is what keeps workers' attempts moving. */
+  readonly sweepHealth: LoopHealth;
 
   constructor(options: EngineOptions) {
     this.#o = options;
+    this.sweepHealth = new LoopHealth(options.sweepIntervalMs);
     this.#plans = new RunPlanCache(options.store.db);
     this.#waiters = new RunEndWaiters(options.bus);
-    const secretValues = secretForms(Object.values(options.secrets));
+    const secrets = new SecretTracker(options.secrets);
     this.#host = {
       db: options.store.db,
       committer: createGroupCommitter(options.store.db),
       queue: options.queue,
       bus: options.bus,
       logger: options.logger,
-      stored: { maxBytes: options.maxOutputBytes, secrets: secretValues },
+      stored: {
+        maxBytes: options.maxOutputBytes,
+        get secrets() {
+          return secrets.forms;
+        },
+      },
       armWake: (stepRunId, at) => this.#armWake(stepRunId, at),
       abortRun: (runId) => this.#runner.abortRun(runId),
     };
@@ -92,7 +101,7 @@ export class Engine {
       registry: options.registry,
       workerId: options.workerId,
       leaseMs: options.leaseMs,
-      secrets: options.secrets,
+      secrets,
     });
     this.#sweeper = new Sweeper({
       host: this.#host,
@@ -109,10 +118,17 @@ export class Engine {
         .catch((err) => this.#reportAttemptError(attemptId, err)),
     );
     this.#stopped = false;
+    this.sweepHealth.started();
     const tick = () => {
       this.#sweeping = this.#sweeper
         .sweep()
-        .catch((err) => this.#o.logger.error({ err }, "sweep failed"))
+        .then(
+          () => this.sweepHealth.ticked(true),
+          (err) => {
+            this.sweepHealth.ticked(false);
+            this.#o.logger.error({ err }, "sweep failed");
+          },
+        )
         .finally(() => {
           // A stop() during this sweep has already cleared the timer: do not arm a new one.
           if (this.#stopped) return;
@@ -126,6 +142,7 @@ export class Engine {
   /** Stops taking attempts, lets running ones finish within `graceMs`, then aborts the rest. */
   async stop(graceMs: number): Promise<void> {
     this.#stopped = true;
+    this.sweepHealth.stopped();
     this.#runner.drain();
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;

@@ -11,18 +11,65 @@ export interface StoredValueOptions {
 }
 
 /**
- * The forms a secret value is masked in: as is, URL-encoded, and in base64 (how it shows in
- * a Basic header or a binary body). A secret reshaped by an expression is beyond any list.
+ * The forms a secret value is masked in: as is, URL-encoded (in a path and in a query), and
+ * in base64 (how it shows in a Basic header or a binary body). A secret reshaped by an expression is beyond any list.
  */
 export function secretForms(values: readonly string[]): string[] {
   const forms = values.flatMap((value) => [
     value,
     encodeURIComponent(value),
+    // How a query parameter carries it (`+` for a space, `%21` for `!`).
+    new URLSearchParams({ v: value }).toString().slice(2),
     ...base64Forms(Buffer.from(value)),
   ]);
   return [...new Set(forms)]
     .filter((form) => form.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
+}
+
+/** The instance's secrets as the engine reads them: a snapshot replaced whole on a change. */
+export interface SecretSource {
+  readonly snapshot: Readonly<Record<string, string>>;
+  /** Changes whenever the snapshot does. */
+  readonly version: number;
+}
+
+/**
+ * A source whose every value, once read, stays in `forms`, which are recomputed when the
+ * source changes. A deleted or replaced value stays listed for good: an attempt that read it
+ * before the change may still be sending it or quoting it in an error.
+ */
+export class SecretTracker implements SecretSource {
+  readonly #source: SecretSource;
+  readonly #seen = new Set<string>();
+  #version: number | undefined;
+  #forms: string[] = [];
+
+  constructor(source: SecretSource) {
+    this.#source = source;
+  }
+
+  get snapshot(): Readonly<Record<string, string>> {
+    this.#catchUp();
+    return this.#source.snapshot;
+  }
+
+  get version(): number {
+    return this.#source.version;
+  }
+
+  /** The masked forms (see secretForms) of every value read so far. */
+  get forms(): readonly string[] {
+    this.#catchUp();
+    return this.#forms;
+  }
+
+  #catchUp(): void {
+    if (this.#source.version === this.#version) return;
+    this.#version = this.#source.version;
+    for (const value of Object.values(this.#source.snapshot)) this.#seen.add(value);
+    this.#forms = secretForms([...this.#seen]);
+  }
 }
 
 /**

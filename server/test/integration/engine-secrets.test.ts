@@ -15,7 +15,10 @@ let server: TestServer;
 let service: FakeService | undefined;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { WEFT_SECRET_API_KEY: SECRET } });
+  server = await startTestServer({
+    env: { WEFT_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost" },
+    secrets: { API_KEY: SECRET },
+  });
 });
 afterEach(async () => {
   await service?.close();

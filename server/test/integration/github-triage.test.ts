@@ -59,10 +59,8 @@ let hookUrl: string;
 beforeAll(async () => {
   endpoint = await startFakeService((_request, response) => sendJson(response, 200, { ok: true }));
   server = await startTestServer({
-    env: {
-      WEFT_SECRET_GITHUB_HOOK_SECRET: HOOK_SECRET,
-      WEFT_SECRET_TRIAGE_ENDPOINT: `${endpoint.url}/triage`,
-    },
+    env: { WEFT_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost" },
+    secrets: { GITHUB_HOOK_SECRET: HOOK_SECRET, TRIAGE_ENDPOINT: `${endpoint.url}/triage` },
   });
 
   const response = await server.api("/api/v1/workflows", {

@@ -11,7 +11,7 @@ import {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ env: { WEFT_SECRET_KNOWN: "known-secret-value" } });
+  server = await startTestServer({ secrets: { KNOWN: "known-secret-value" } });
 });
 afterAll(() => server.close());
 
@@ -166,7 +166,7 @@ steps:
 });
 
 describe("clear failures", () => {
-  it("fails a step that uses a secret the instance lacks, naming the variable", async () => {
+  it("fails a step that uses a secret the instance lacks, saying how to add it", async () => {
     await applyYaml(
       server,
       `
@@ -178,7 +178,8 @@ steps:
     const run = await waitForRunEnd(server, await startRun(server, "missing-secret"));
     expect(run.steps[0]!.error).toMatchObject({
       kind: "missing-secret",
-      message: "secrets.NOPE is not set: start Weft with WEFT_SECRET_NOPE",
+      message:
+        "secrets.NOPE is not set: add it with `weft secret set NOPE` or PUT /api/v1/secrets/NOPE",
     });
   });
 
