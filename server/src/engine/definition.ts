@@ -52,14 +52,27 @@ export const stepSchema = z
   })
   .strict();
 
+/** Signature schemes a webhook trigger can check; all but GitHub's sign a timestamp too. */
+export const VERIFY_SCHEMES = ["github", "stripe", "slack", "standard"] as const;
+
+const verifySchema = z
+  .object({
+    scheme: z.enum(VERIFY_SCHEMES),
+    secret: z.string().min(1),
+    /** How far a signed timestamp may be from now, either way; 5m unless set. */
+    tolerance: duration(1000, 3_600_000, "tolerance").optional(),
+  })
+  .strict()
+  .refine((verify) => verify.scheme !== "github" || verify.tolerance === undefined, {
+    message: "tolerance does not apply to github, whose signature carries no timestamp",
+    path: ["tolerance"],
+  });
+
 const webhookTriggerSchema = z
   .object({
     type: z.literal("webhook"),
     id: identifier.optional(),
-    verify: z
-      .object({ scheme: z.enum(["github"]), secret: z.string().min(1) })
-      .strict()
-      .optional(),
+    verify: verifySchema.optional(),
     respond: z
       .object({
         wait: z.boolean().default(false),

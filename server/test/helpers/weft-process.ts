@@ -47,6 +47,8 @@ export async function createWeftProcess(options: WeftProcessOptions): Promise<We
     WEFT_SWEEP_INTERVAL: "200ms",
     WEFT_SHUTDOWN_GRACE: "1s",
     WEFT_LOG_LEVEL: "warn",
+    // The fake services that http steps call listen on loopback, refused by default.
+    WEFT_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
     ...options.env,
   };
   // The data folder is the working folder so that no stray .env file is read.

@@ -3,8 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StepContext } from "../../src/engine/step-type.ts";
-import { httpStep } from "../../src/engine/steps/http.ts";
+import { createHttpStep } from "../../src/engine/steps/http.ts";
 import { StepFailure } from "../../src/errors.ts";
+
+// The test server listens on loopback, which http steps refuse unless allowed.
+const httpStep = createHttpStep({ allowHosts: ["127.0.0.1"] });
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

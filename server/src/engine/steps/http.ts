@@ -1,8 +1,11 @@
 import { STATUS_CODES } from "node:http";
+import { Headers, Request, type Response } from "undici";
 import { z } from "zod";
 import { StepFailure } from "../../errors.ts";
 import { formatDuration, requireDuration } from "../duration.ts";
 import { defineStepType, type StepContext, type StepResult } from "../step-type.ts";
+import { guardedFetch, type OutgoingRequest } from "./guarded-fetch.ts";
+import { createHttpGuard, type HttpGuard, type Resolver } from "./http-guard.ts";
 
 const MIB = 1024 * 1024;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
@@ -61,19 +64,39 @@ const withSchema = z
 
 type HttpInput = z.output<typeof withSchema>;
 
-/** Calls an HTTP service and returns `{ status, headers, body }`, the body parsed by type. */
-export const httpStep = defineStepType({ type: "http", with: withSchema, execute });
+export interface HttpStepOptions {
+  /**
+   * Host names, `*.domain`s, addresses and CIDR ranges (WEFT_HTTP_ALLOW_HOSTS) that may be
+   * reached although loopback, private, link-local and other internal addresses are refused.
+   */
+  allowHosts?: readonly string[];
+  /** How host names are resolved; the system resolver unless given. */
+  resolve?: Resolver;
+}
 
-async function execute(input: HttpInput, ctx: StepContext): Promise<StepResult> {
+/**
+ * The step type that calls an HTTP service and returns `{ status, headers, body }`, the body
+ * parsed by type. It reaches only addresses the network policy of `options` lets through.
+ */
+export function createHttpStep(options: HttpStepOptions = {}) {
+  const guard = createHttpGuard(options);
+  return defineStepType({
+    type: "http",
+    with: withSchema,
+    execute: (input, ctx) => execute(input, ctx, guard),
+  });
+}
+
+async function execute(input: HttpInput, ctx: StepContext, guard: HttpGuard): Promise<StepResult> {
   const url = requireUrl(input);
   const label = `${input.method} ${url.origin}${url.pathname}`;
   const timeoutMs = requireTimeout(input.timeout);
   const timeoutSignal = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([ctx.signal, timeoutSignal]);
-  const request = buildRequest(url, input, ctx.idempotencyKey, signal, label);
+  const request = buildRequest(url, input, ctx.idempotencyKey, label);
 
   try {
-    const response = await fetch(request);
+    const response = await guardedFetch(guard, request, signal);
     return { output: await readResponse(response, input, label) };
   } catch (error) {
     throw classifyError(error, { ctx, timeoutSignal, timeoutMs, label });
@@ -130,14 +153,14 @@ function buildRequest(
   url: URL,
   input: HttpInput,
   idempotencyKey: string,
-  signal: AbortSignal,
   label: string,
-): Request {
+): OutgoingRequest {
   try {
     const headers = new Headers(input.headers);
     if (!headers.has("idempotency-key")) headers.set("idempotency-key", idempotencyKey);
     const body = encodePayload(input, headers);
-    return new Request(url, { method: input.method, headers, body, signal, redirect: "follow" });
+    new Request(url, { method: input.method, headers, body });
+    return { url, method: input.method, headers, body };
   } catch (error) {
     // Headers and Request reject bad header values and URLs with credentials in them.
     const message = `${label} cannot be sent: ${(error as Error).message}`;

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { triggerIds, type WebhookTrigger } from "../../engine/definition.ts";
@@ -8,7 +7,9 @@ import { MAX_NESTING, nestsDeeperThan } from "../../engine/nesting.ts";
 import { fromStoredJson } from "../../engine/stored-value.ts";
 import { NotFoundError, WeftError } from "../../errors.ts";
 import { getWebhookByKey, getWorkflowRow } from "../../store/workflows.ts";
+import { checkJsonEntries } from "../plugins/body-limits.ts";
 import { asZod, type Services } from "../services.ts";
+import { requireValidSignature } from "../webhook-signatures.ts";
 
 /** Headers a delivery's sender may use to authenticate; never stored with the run. */
 const PRIVATE_HEADERS = new Set(["authorization", "cookie", "proxy-authorization"]);
@@ -26,7 +27,7 @@ export async function registerHookRoutes(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       "*",
-      { parseAs: "buffer", bodyLimit: services.config.maxBodyBytes },
+      { parseAs: "buffer", bodyLimit: services.config.maxWebhookBytes },
       (_req, body, done) => done(null, body),
     );
 
@@ -69,6 +70,8 @@ async function receive(services: Services, request: Delivery, reply: FastifyRepl
   const workflow = hook ? await getWorkflowRow(db, workflowId) : undefined;
   if (!hook || !workflow || workflow.archived_at !== null)
     throw new NotFoundError("webhook", `${workflowId}/…`);
+  // Only deliveries with the key count, so strangers cannot spend a workflow's allowance.
+  await request.server.rateLimits.checkWebhook(workflow.id);
 
   const plan = await services.engine.requirePlan(workflow.id, workflow.current_version);
   const triggers = plan.definition.triggers;
@@ -80,7 +83,7 @@ async function receive(services: Services, request: Delivery, reply: FastifyRepl
   const raw = request.body ?? Buffer.alloc(0);
   if (trigger.verify) await verifySignature(services, trigger.verify, request, raw);
 
-  const payload = describeDelivery(request, raw, hook.trigger_id);
+  const payload = describeDelivery(request, raw, hook.trigger_id, services.config.maxJsonKeys);
   const started = await services.engine.startRun({
     workflowId: workflow.id,
     triggerType: "webhook",
@@ -98,7 +101,7 @@ async function verifySignature(
   request: Delivery,
   raw: Buffer,
 ) {
-  const secret = await interpolate(verify.secret, { secrets: services.config.secrets });
+  const secret = await interpolate(verify.secret, { secrets: services.secrets.snapshot });
   if (typeof secret !== "string" || secret.length === 0) {
     request.log.error(
       { workflowId: request.params.workflowId },
@@ -109,19 +112,16 @@ async function verifySignature(
       "the webhook cannot be verified: its secret is not configured",
     );
   }
-  const header = request.headers["x-hub-signature-256"];
-  if (typeof header !== "string" || !header.startsWith("sha256=")) {
-    throw new WeftError("unauthorized", "missing X-Hub-Signature-256 header");
-  }
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`);
-  const given = Buffer.from(header);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new WeftError("unauthorized", "X-Hub-Signature-256 does not match the body");
-  }
+  requireValidSignature(verify, secret, { headers: request.headers, raw });
 }
 
 /** What the run sees as `trigger`: the body parsed by its type, plus the raw bytes. */
-export function describeDelivery(request: Delivery, raw: Buffer, triggerId: string) {
+export function describeDelivery(
+  request: Delivery,
+  raw: Buffer,
+  triggerId: string,
+  maxJsonKeys: number,
+) {
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -135,12 +135,12 @@ export function describeDelivery(request: Delivery, raw: Buffer, triggerId: stri
     query: request.query,
     headers,
     contentType: contentType || null,
-    body: parseBody(contentType, raw),
+    body: parseBody(contentType, raw, maxJsonKeys),
     rawBody: raw.toString("base64"),
   };
 }
 
-function parseBody(contentType: string, raw: Buffer): unknown {
+function parseBody(contentType: string, raw: Buffer, maxJsonKeys: number): unknown {
   if (raw.length === 0) return null;
   if (contentType === "application/json" || contentType.endsWith("+json")) {
     let parsed: unknown;
@@ -152,6 +152,7 @@ function parseBody(contentType: string, raw: Buffer): unknown {
     if (nestsDeeperThan(parsed)) {
       throw new WeftError("bad-request", `body nests deeper than ${MAX_NESTING} levels`);
     }
+    checkJsonEntries(parsed, maxJsonKeys);
     return parsed;
   }
   if (contentType === "application/x-www-form-urlencoded") {
