@@ -18,6 +18,7 @@ export type ErrorCode =
   | "setup-required"
   | "payload-too-large"
   | "unsupported-media-type"
+  | "rate-limited"
   | "bad-request"
   | "internal";
 
@@ -53,6 +54,18 @@ export class ConflictError extends WeftError {
   constructor(message: string) {
     super("conflict", message);
     this.name = "ConflictError";
+  }
+}
+
+/** Too many requests for one limit; the answer's `Retry-After` says when to try again. */
+export class RateLimitedError extends WeftError {
+  /** Whole seconds, at least 1. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super("rate-limited", message);
+    this.name = "RateLimitedError";
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
 

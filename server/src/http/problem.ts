@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { type ErrorCode, type Issue, WeftError } from "../errors.ts";
+import { type ErrorCode, type Issue, RateLimitedError, WeftError } from "../errors.ts";
 
 const STATUS: Record<ErrorCode, number> = {
   "bad-request": 400,
@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   "payload-too-large": 413,
   "unsupported-media-type": 415,
+  "rate-limited": 429,
   internal: 500,
 };
 
@@ -24,6 +25,7 @@ const TITLES: Record<ErrorCode, string> = {
   conflict: "Conflict",
   "payload-too-large": "Payload too large",
   "unsupported-media-type": "Unsupported media type",
+  "rate-limited": "Too many requests",
   internal: "Internal error",
 };
 
@@ -46,6 +48,7 @@ export function handleError(
   if (status >= 500) request.log.error({ err: error }, "request failed");
   const detail =
     status >= 500 ? `an unexpected error occurred; quote request id ${request.id}` : message;
+  if (error instanceof RateLimitedError) reply.header("retry-after", error.retryAfterSeconds);
   return reply
     .status(status)
     .type("application/problem+json")

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
+import { recordAudit } from "../../audit/audit-log.ts";
 import { ROLES } from "../../auth/roles.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
 import { createUser, disableUser } from "../../auth/users.ts";
@@ -23,6 +24,9 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
     await store.close();
   }
 }
+
+/** Who the audit log names for what the CLI does: whoever can open the store's files. */
+const CLI_ACTOR = { email: "cli" };
 
 function required(values: CliValues, name: "email" | "password" | "role" | "file"): string {
   const value = values[name];
@@ -58,6 +62,12 @@ export async function runUser(
         password: required(values, "password"),
         role: role as Role,
       });
+      await recordAudit(db, {
+        actor: CLI_ACTOR,
+        action: "user.create",
+        target: { type: "user", id: user.email },
+        details: { role: user.role },
+      });
       print(`created ${user.role} ${user.email}`);
       return 0;
     }
@@ -69,6 +79,11 @@ export async function runUser(
     if (sub === "disable") {
       const email = required(values, "email").toLowerCase();
       await disableUser(db, email);
+      await recordAudit(db, {
+        actor: CLI_ACTOR,
+        action: "user.disable",
+        target: { type: "user", id: email.trim() },
+      });
       print(`disabled ${email}`);
       return 0;
     }
@@ -95,11 +110,17 @@ export async function runToken(
       throw new UsageError(`${email} is disabled: its tokens would not work`);
     const token = generateToken("weft");
     const expiresAt = days === undefined ? null : Date.now() + days * 86_400_000;
-    await insertToken(db, {
-      userId: user.id,
-      name: values.name ?? "cli",
-      hash: hashToken(token),
-      expiresAt,
+    const name = values.name ?? "cli";
+    const id = await insertToken(db, { userId: user.id, name, hash: hashToken(token), expiresAt });
+    await recordAudit(db, {
+      actor: CLI_ACTOR,
+      action: "token.create",
+      target: { type: "token", id },
+      details: {
+        name,
+        user: user.email,
+        expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+      },
     });
     print(token);
     return 0;

@@ -10,6 +10,7 @@ import {
   listRunRows,
 } from "../../store/run-queries.ts";
 import { getWorkflowRow } from "../../store/workflows.ts";
+import { auditRequest } from "../audit-request.ts";
 import { asZod, type Services } from "../services.ts";
 import { runSummary, runView, toPage } from "../views.ts";
 
@@ -132,6 +133,10 @@ export function registerRunRoutes(fastify: FastifyInstance, services: Services):
     },
     async (request, reply) => {
       await services.engine.cancelRun(request.params.id, `cancelled by ${request.user!.email}`);
+      await auditRequest(db, request, {
+        action: "run.cancel",
+        target: { type: "run", id: request.params.id },
+      });
       return reply.status(202).send({ runId: request.params.id, status: "cancelled" });
     },
   );
@@ -148,6 +153,10 @@ export function registerRunRoutes(fastify: FastifyInstance, services: Services):
     },
     async (request, reply) => {
       await services.engine.retryRun(request.params.id);
+      await auditRequest(db, request, {
+        action: "run.retry",
+        target: { type: "run", id: request.params.id },
+      });
       return reply.status(202).send({ runId: request.params.id, status: "running" });
     },
   );

@@ -4,6 +4,7 @@ import { hasRole } from "../../auth/roles.ts";
 import {
   type DefinitionInput,
   rotateWebhookKey,
+  type SavedWorkflow,
   saveWorkflow,
   setArchived,
 } from "../../engine/workflow-service.ts";
@@ -17,6 +18,7 @@ import {
   listWorkflowRows,
   type WorkflowRow,
 } from "../../store/workflows.ts";
+import { auditRequest } from "../audit-request.ts";
 import { asZod, publicBase, type Services } from "../services.ts";
 import { toPage, workflowSummary, workflowView } from "../views.ts";
 
@@ -50,6 +52,14 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
     if (!row) throw new NotFoundError("workflow", id);
     return row;
   };
+  const auditSave = async (request: FastifyRequest, saved: SavedWorkflow, row: WorkflowRow) => {
+    if (saved.change === "unchanged") return;
+    await auditRequest(db, request, {
+      action: saved.change === "created" ? "workflow.create" : "workflow.update",
+      target: { type: "workflow", id: saved.id },
+      details: { name: row.name, version: saved.version },
+    });
+  };
 
   app.post(
     "/api/v1/workflows",
@@ -64,10 +74,12 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
       const saved = await saveWorkflow(db, services.registry, definitionInput(request), {
         userId: request.user!.id,
       });
+      const row = await requireRow(saved.id);
+      await auditSave(request, saved, row);
       const status = saved.change === "created" ? 201 : 200;
       return reply
         .status(status)
-        .send({ change: saved.change, workflow: await view(request, await requireRow(saved.id)) });
+        .send({ change: saved.change, workflow: await view(request, row) });
     },
   );
 
@@ -83,7 +95,9 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
         userId: request.user!.id,
         expectId: row.id,
       });
-      return { change: saved.change, workflow: await view(request, await requireRow(saved.id)) };
+      const savedRow = await requireRow(saved.id);
+      await auditSave(request, saved, savedRow);
+      return { change: saved.change, workflow: await view(request, savedRow) };
     },
   );
 
@@ -128,7 +142,13 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
       },
       async (request) => {
         await setArchived(db, request.params.id, action === "archive");
-        return view(request, await requireRow(request.params.id));
+        const row = await requireRow(request.params.id);
+        await auditRequest(db, request, {
+          action: `workflow.${action}`,
+          target: { type: "workflow", id: row.id },
+          details: { name: row.name },
+        });
+        return view(request, row);
       },
     );
   }
@@ -215,6 +235,11 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
     async (request) => {
       const row = await requireRow(request.params.id);
       const key = await rotateWebhookKey(db, row.id, request.params.triggerId);
+      await auditRequest(db, request, {
+        action: "webhook.rotate",
+        target: { type: "workflow", id: row.id },
+        details: { name: row.name, triggerId: request.params.triggerId },
+      });
       return { url: `${publicBase(services.config, request)}/hooks/${row.id}/${key}` };
     },
   );
