@@ -1,8 +1,12 @@
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError, WeftError } from "../errors.ts";
 import type { Db } from "../store/database.ts";
 import { inWriteTransaction } from "../store/transaction.ts";
-import { getUserByEmail, insertUser, setUserDisabled } from "../store/users.ts";
-import { checkPasswordRule, hashPassword } from "./passwords.ts";
+import { getUserByEmail, insertUser, setUserDisabled, setUserPassword } from "../store/users.ts";
+import { checkPasswordRule, hashPassword, verifyPassword } from "./passwords.ts";
+import { createSession, endUserSessions, type SessionPolicy } from "./sessions.ts";
+
+/** A new password chosen by its owner is held to more than the minimum an admin may set. */
+const CHANGED_PASSWORD_MIN = 12;
 
 export interface NewUser {
   email: string;
@@ -48,4 +52,36 @@ async function disableIn(db: Db, email: string): Promise<void> {
     }
   }
   await setUserDisabled(db, user.email, true);
+  await endUserSessions(db, user.id);
+}
+
+/**
+ * Changes a user's password after checking the current one, ends all of their sessions, and
+ * returns the id of a fresh session for the caller.
+ */
+export async function changePassword(
+  db: Db,
+  email: string,
+  passwords: { currentPassword: string; newPassword: string },
+  policy: SessionPolicy,
+): Promise<string> {
+  const user = await getUserByEmail(db, email);
+  if (!user || user.disabled_at !== null) throw new NotFoundError("user", email);
+  if (!(await verifyPassword(passwords.currentPassword, user.password_hash)))
+    throw new WeftError("forbidden", "currentPassword is wrong");
+
+  const fault =
+    passwords.newPassword.length < CHANGED_PASSWORD_MIN
+      ? `must be at least ${CHANGED_PASSWORD_MIN} characters long`
+      : passwords.newPassword === passwords.currentPassword
+        ? "must differ from currentPassword"
+        : checkPasswordRule(passwords.newPassword);
+  if (fault) throw new ValidationError([{ path: "newPassword", message: fault }]);
+
+  const passwordHash = await hashPassword(passwords.newPassword);
+  return inWriteTransaction(db, async (tx) => {
+    await setUserPassword(tx, user.id, passwordHash);
+    await endUserSessions(tx, user.id);
+    return createSession(tx, user.id, policy);
+  });
 }

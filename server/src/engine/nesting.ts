@@ -14,3 +14,22 @@ export function nestsDeeperThan(value: unknown, max = MAX_NESTING): boolean {
   };
   return walk(value, 0);
 }
+
+/**
+ * Whether `value` holds more than `max` object keys and array items in all, counted at every
+ * level. Walks without recursion and stops as soon as the count passes `max`, so it ends on
+ * any input, a cyclic one included.
+ */
+export function holdsMoreEntriesThan(value: unknown, max: number): boolean {
+  const pending: unknown[] = [value];
+  let count = 0;
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || typeof node !== "object" || ArrayBuffer.isView(node)) continue;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    count += children.length;
+    if (count > max) return true;
+    for (const child of children) pending.push(child);
+  }
+  return false;
+}

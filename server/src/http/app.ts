@@ -10,47 +10,55 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { definitionSchema } from "../engine/definition.ts";
-import { MAX_NESTING, nestsDeeperThan } from "../engine/nesting.ts";
-import { WeftError } from "../errors.ts";
 import { newId } from "../store/ids.ts";
 import { registerAuth } from "./plugins/auth.ts";
+import { explainBodyLimit, registerBodyChecks } from "./plugins/body-limits.ts";
+import { registerRateLimits } from "./plugins/rate-limits.ts";
+import { docsCspTransform, registerSecurity } from "./plugins/security.ts";
 import { handleError, handleNotFound } from "./problem.ts";
+import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerHookRoutes } from "./routes/hooks.ts";
+import { registerLockoutRoutes } from "./routes/lockouts.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
+import { registerSecretRoutes } from "./routes/secrets.ts";
 import { registerWorkflowRoutes } from "./routes/workflows.ts";
 import type { Services } from "./services.ts";
+import { readTlsPair } from "./tls.ts";
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 
 /** Builds the HTTP app: REST API, webhooks, live events, OpenAPI and docs. Not listening yet. */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({
+  const { config } = services;
+  // One instance type for both: HTTPS is decided here, and the routes never see the difference.
+  const app = Fastify({
+    https: config.tls ? readTlsPair(config.tls) : null,
     loggerInstance: services.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: services.config.maxBodyBytes,
     genReqId: () => newId(),
     requestIdHeader: false,
-    trustProxy: false,
+    // Forwarded headers are believed only from these addresses (an array, never `true`).
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // A malformed or over-long URL is refused before routing; it still gets a problem document.
     frameworkErrors: handleError,
-  });
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
+  app.setErrorHandler((error, request, reply) =>
+    handleError(explainBodyLimit(error, request, config), request, reply),
+  );
   app.setNotFoundHandler(handleNotFound);
   app.addContentTypeParser(YAML_TYPES, { parseAs: "string" }, (_req, body, done) =>
     done(null, body),
   );
   logRequests(app);
-  app.addHook("preValidation", async (request) => {
-    if (nestsDeeperThan(request.body)) {
-      throw new WeftError("bad-request", `the body nests deeper than ${MAX_NESTING} levels`);
-    }
-  });
+  registerBodyChecks(app, config);
 
+  await registerSecurity(app, config);
   await app.register(cookie);
   await app.register(websocket, {
     // The one subprotocol; a `bearer.<token>` offered beside it (see auth) is never echoed.
@@ -60,12 +68,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     },
   });
   await registerDocs(app);
+  registerRateLimits(app, services);
   registerAuth(app, services);
 
   registerHealthRoutes(app, services);
   registerAuthRoutes(app, services);
+  registerLockoutRoutes(app, services);
+  registerAuditRoutes(app, services);
   registerWorkflowRoutes(app, services);
   registerRunRoutes(app, services);
+  registerSecretRoutes(app, services);
   registerEventRoutes(app, services);
   await registerHookRoutes(app, services);
   app.get("/", { config: { access: "public" }, schema: { hide: true } }, (_request, reply) =>
@@ -117,7 +129,10 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
       return doc;
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(swaggerUi, {
+    routePrefix: "/api/docs",
+    transformStaticCSP: docsCspTransform(),
+  });
   app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, () =>
     app.swagger(),
   );

@@ -5,20 +5,26 @@ import type { Engine } from "../engine/engine.ts";
 import type { StepRegistry } from "../engine/step-registry.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { LoopStatus } from "../observability/loop-health.ts";
+import type { SecretStore } from "../secrets/secret-store.ts";
 import type { Store } from "../store/database.ts";
 import type { Role } from "../store/schema.ts";
 import type { UserRecord } from "../store/users.ts";
+import type { RateLimitStore } from "./rate-limit/rate-limit-store.ts";
 
 /** What the HTTP layer is given to work with. */
 export interface Services {
   config: Config;
   store: Store;
+  secrets: SecretStore;
   engine: Engine;
   registry: StepRegistry;
   bus: EventBus;
   logger: Logger;
-  /** Whether workers and the scheduler run, for `/readyz`. */
-  isRunning(): boolean;
+  /** Where rate limit counters live; this process's memory when absent (one process only). */
+  rateLimitStore?: RateLimitStore;
+  /** How this process's loops are doing, for `/readyz`; `off` where its role is not run. */
+  loops(): { workers: LoopStatus | "off"; scheduler: LoopStatus | "off" };
 }
 
 export function asZod(app: FastifyInstance) {

@@ -67,17 +67,30 @@ export async function setUserDisabled(db: Db, email: string, disabled: boolean):
     .set({ disabled_at: disabled ? Date.now() : null })
     .where("email", "=", email)
     .executeTakeFirst();
-  if (disabled) {
-    const user = await getUserByEmail(db, email);
-    if (user) await db.deleteFrom("sessions").where("user_id", "=", user.id).execute();
-  }
   return result.numUpdatedRows > 0n;
 }
 
-export async function insertSession(db: Db, idHash: string, userId: string, expiresAt: number) {
+export async function setUserPassword(db: Db, userId: string, passwordHash: string) {
+  await db
+    .updateTable("users")
+    .set({ password_hash: passwordHash })
+    .where("id", "=", userId)
+    .execute();
+}
+
+export async function insertSession(
+  db: Db,
+  session: { idHash: string; userId: string; expiresAt: number; now: number },
+) {
   await db
     .insertInto("sessions")
-    .values({ id_hash: idHash, user_id: userId, expires_at: expiresAt, created_at: Date.now() })
+    .values({
+      id_hash: session.idHash,
+      user_id: session.userId,
+      expires_at: session.expiresAt,
+      created_at: session.now,
+      last_seen_at: session.now,
+    })
     .execute();
 }
 
@@ -85,16 +98,57 @@ export async function deleteSession(db: Db, idHash: string) {
   await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
 }
 
-/** The enabled user behind a live session. */
-export async function getSessionUser(db: Db, idHash: string, now: number) {
+/** Ends every session of a user; returns how many there were. */
+export async function deleteUserSessions(db: Db, userId: string): Promise<number> {
+  const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes sessions past their end or unused since `idleSince`; returns how many. */
+export async function deleteEndedSessions(db: Db, now: number, idleSince: number) {
+  const result = await db
+    .deleteFrom("sessions")
+    .where((eb) =>
+      eb.or([
+        eb("expires_at", "<=", now),
+        eb(eb.fn.coalesce("last_seen_at", "created_at"), "<=", idleSince),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** A session with its user, ended or not: the caller judges the times. */
+export async function getSession(db: Db, idHash: string) {
   const row = await db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["users.id", "users.email", "users.role", "users.disabled_at", "users.created_at"])
+    .select([
+      "sessions.expires_at",
+      "sessions.created_at as session_created_at",
+      "sessions.last_seen_at",
+      "users.id",
+      "users.email",
+      "users.role",
+      "users.disabled_at",
+      "users.created_at",
+    ])
     .where("sessions.id_hash", "=", idHash)
-    .where("sessions.expires_at", ">", now)
     .executeTakeFirst();
-  return row && row.disabled_at === null ? toUser(row) : undefined;
+  if (!row) return undefined;
+  return {
+    user: toUser(row),
+    expiresAt: row.expires_at,
+    lastSeenAt: row.last_seen_at ?? row.session_created_at,
+  };
+}
+
+export async function touchSession(db: Db, idHash: string, now: number) {
+  await db
+    .updateTable("sessions")
+    .set({ last_seen_at: now })
+    .where("id_hash", "=", idHash)
+    .execute();
 }
 
 export interface TokenRecord {

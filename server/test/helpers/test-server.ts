@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DestinationStream } from "pino";
+import { Agent, fetch as fetchVia } from "undici";
 import { generateToken, hashToken } from "../../src/auth/tokens.ts";
 import { createUser } from "../../src/auth/users.ts";
 import { loadConfig } from "../../src/config/config.ts";
@@ -18,6 +20,8 @@ export interface TestServer {
   token: string;
   /** Creates a user with `role` and returns an API token for them. */
   tokenFor(role: Role): Promise<string>;
+  /** With `ca`, what makes undici's fetch trust the server's certificate (as `dispatcher`). */
+  dispatcher: Agent | undefined;
   /** fetch against the server with the admin token (unless headers override it). */
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -28,8 +32,15 @@ export interface TestServerOptions {
   /** Skip creating the first admin (to test setup). */
   noAdmin?: boolean;
   dataDir?: string;
+  /** Secrets to store, by name, before the server is handed over. */
+  secrets?: Record<string, string>;
+  /** Where log lines go (at WEFT_LOG_LEVEL, silent unless set); stdout when absent. */
+  logDestination?: DestinationStream;
+  /** The PEM certificate to trust, for a server started with WEFT_TLS_CERT/KEY. */
+  ca?: string;
 }
 
+type ViaInit = Parameters<typeof fetchVia>[1];
 let userCount = 0;
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -40,11 +51,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     WEFT_LOG_LEVEL: "silent",
     WEFT_SWEEP_INTERVAL: "100ms",
     WEFT_SHUTDOWN_GRACE: "1s",
+    // The fake services that http steps call listen on loopback, refused by default.
+    WEFT_HTTP_ALLOW_HOSTS: "127.0.0.1,localhost",
     ...options.env,
   });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logDestination);
   const weft = await createWeft(config, logger);
   const url = await weft.start();
+  for (const [name, value] of Object.entries(options.secrets ?? {}))
+    await weft.secrets.set(name, value, { label: "test" });
 
   const tokenFor = async (role: Role) => {
     userCount += 1;
@@ -62,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     });
     return token;
   };
+  const dispatcher = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
   const token = options.noAdmin ? "" : await tokenFor("admin");
 
   const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
@@ -72,7 +88,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       headers.set("content-type", "application/json");
       body = JSON.stringify(init.json);
     }
-    return fetch(`${url}${path}`, { ...init, headers, body });
+    if (!dispatcher) return fetch(`${url}${path}`, { ...init, headers, body });
+    // Node's own fetch takes no dispatcher from the undici package: use that package's fetch.
+    const viaInit = { ...init, headers, body, dispatcher } as unknown as ViaInit;
+    return fetchVia(`${url}${path}`, viaInit) as unknown as Promise<Response>;
   };
 
   return {
@@ -81,9 +100,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir,
     token,
     tokenFor,
+    dispatcher,
     api,
     async close() {
       await weft.stop();
+      await dispatcher?.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -175,7 +175,9 @@ describe("saving a workflow", () => {
       413,
       "payload-too-large",
     );
-    expect(problem.detail).toBe("Request body is too large");
+    expect(problem.detail).toBe(
+      "the body is larger than the limit of 4096 bytes (WEFT_MAX_BODY_BYTES)",
+    );
     const yaml = `name: big\ndescription: ${"y".repeat(5000)}\n`;
     await expectProblem(
       await send("/api/v1/workflows", "application/yaml", yaml),

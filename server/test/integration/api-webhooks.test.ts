@@ -14,7 +14,9 @@ let hookId: string;
 let hookUrl: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { WEFT_MAX_BODY_BYTES: "4096" } });
+  server = await startTestServer({
+    env: { WEFT_MAX_BODY_BYTES: "4096", WEFT_MAX_WEBHOOK_BYTES: "4096" },
+  });
   const hook = await applyYaml(
     server,
     "name: hook\ntriggers:\n  - type: webhook\nsteps:\n  - { id: a, type: log, with: { message: got } }\n",
@@ -140,14 +142,17 @@ describe("bodies by content type", () => {
     expect(await countRows(server)).toEqual(before);
   });
 
-  it("answers a body over WEFT_MAX_BODY_BYTES with 413, and starts no run", async () => {
+  it("answers a body over WEFT_MAX_WEBHOOK_BYTES with 413, and starts no run", async () => {
     const before = await countRows(server);
     const response = await fetch(hookUrl, {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
       body: Buffer.alloc(5000, 1),
     });
-    await expectProblem(response, 413, "payload-too-large");
+    const problem = await expectProblem(response, 413, "payload-too-large");
+    expect(problem.detail).toBe(
+      "the body is larger than the limit of 4096 bytes (WEFT_MAX_WEBHOOK_BYTES)",
+    );
     expect(await countRows(server)).toEqual(before);
   });
 });

@@ -1,10 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasRole } from "../../auth/roles.ts";
+import { getSessionUser, type SessionPolicy } from "../../auth/sessions.ts";
 import { hashToken } from "../../auth/tokens.ts";
+import type { Config } from "../../config/config.ts";
 import { WeftError } from "../../errors.ts";
 import type { Db } from "../../store/database.ts";
-import { countUsers, getSessionUser, getTokenUser, touchToken } from "../../store/users.ts";
+import { countUsers, getTokenUser, touchToken } from "../../store/users.ts";
 import type { Services } from "../services.ts";
+import { isTrustedOrigin } from "./security.ts";
 
 export const SESSION_COOKIE = "weft_session";
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -34,9 +37,13 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
         "Weft has no admin yet: run `weft user create --role admin` or POST /api/v1/setup",
       );
     }
-    if (access === "public") return;
+    if (access === "public") {
+      // No credential rides along, but a sign-in or setup from a foreign page is still refused.
+      if (UNSAFE.has(request.method)) checkOrigin(request, services.config);
+      return;
+    }
 
-    const user = await identify(db, request, touched, services.config.publicUrl);
+    const user = await identify(db, request, touched, services.config);
     if (!user)
       throw new WeftError(
         "unauthorized",
@@ -53,7 +60,7 @@ async function identify(
   db: Db,
   request: FastifyRequest,
   touched: Map<string, number>,
-  publicUrl: string | undefined,
+  config: Config,
 ) {
   const now = Date.now();
   const header = request.headers.authorization ?? webSocketBearer(request);
@@ -74,9 +81,11 @@ async function identify(
   if (!session) return undefined;
   // A WebSocket upgrade is a GET, but what it opens reads like one: check it as a change.
   if (UNSAFE.has(request.method) || request.routeOptions.url === EVENTS_ROUTE) {
-    checkOrigin(request, publicUrl);
+    checkSameOrigin(request, config);
   }
-  return getSessionUser(db, hashToken(session), now);
+  const user = await getSessionUser(db, session, sessionPolicy(config), now);
+  if (!user) throw new WeftError("unauthorized", "the session has ended: sign in again");
+  return user;
 }
 
 /**
@@ -94,14 +103,89 @@ function webSocketBearer(request: FastifyRequest): string | undefined {
   return token ? `Bearer ${token.slice(BEARER_PROTOCOL.length)}` : undefined;
 }
 
-/** A cookie-authenticated change must come from this origin (CSRF defence with SameSite). */
-function checkOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
+/**
+ * A change signed by the session cookie must prove it comes from a trusted origin (the CSRF
+ * defence beside SameSite=Strict): by its Origin; without one, by the browser's Sec-Fetch-Site;
+ * without that, by its Referer. A request showing none of them is refused.
+ */
+function checkSameOrigin(request: FastifyRequest, config: Config): void {
   const origin = request.headers.origin;
-  if (!origin) return;
-  // With a public URL set, that is the one origin; the Host header is the caller's to choose.
-  const expected = publicUrl ? new URL(publicUrl).origin : `${request.protocol}://${request.host}`;
-  if (origin !== expected)
+  if (origin !== undefined) {
+    checkOrigin(request, config);
+    return;
+  }
+  const site = request.headers["sec-fetch-site"];
+  if (site !== undefined) {
+    if (site === "same-origin" || site === "none") return;
+    throw new WeftError(
+      "forbidden",
+      `a ${site} request signed by the session cookie is refused (Sec-Fetch-Site: ${site})`,
+    );
+  }
+  const referer = request.headers.referer;
+  if (referer !== undefined) {
+    const from = originOf(referer);
+    if (from !== undefined && isTrustedOrigin(from, request, config)) return;
+    throw new WeftError(
+      "forbidden",
+      `cross-origin request from ${from ?? "a bad Referer"} refused`,
+    );
+  }
+  throw new WeftError(
+    "forbidden",
+    "a change signed by the session cookie needs an Origin, Sec-Fetch-Site or Referer header " +
+      "showing it comes from Weft's own origin; scripts should send an API token instead",
+  );
+}
+
+/** An Origin header, when sent, must be a trusted one. */
+function checkOrigin(request: FastifyRequest, config: Config): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined && !isTrustedOrigin(origin, request, config))
     throw new WeftError("forbidden", `cross-origin request from ${origin} refused`);
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The session length settings, as the session functions take them. */
+export function sessionPolicy(config: Config): SessionPolicy {
+  return { ttlMs: config.sessionTtlMs, idleMs: config.sessionIdleMs };
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Strict, and Secure in production or on HTTPS. */
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: Config,
+  sessionId: string,
+): void {
+  reply.setCookie(SESSION_COOKIE, sessionId, {
+    ...cookieScope(request, config),
+    maxAge: Math.floor(config.sessionTtlMs / 1000),
+  });
+}
+
+export function clearSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: Config,
+): void {
+  reply.clearCookie(SESSION_COOKIE, cookieScope(request, config));
+}
+
+function cookieScope(request: FastifyRequest, config: Config) {
+  return {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict" as const,
+    secure: config.env === "production" || request.protocol === "https",
+  };
 }
 
 function isDocs(route: string): boolean {

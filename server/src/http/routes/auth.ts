@@ -1,30 +1,32 @@
-import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { hashPassword, verifyPassword } from "../../auth/passwords.ts";
+import { hashPassword } from "../../auth/passwords.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
-import { createUser, disableUser } from "../../auth/users.ts";
-import { ConflictError, NotFoundError, WeftError } from "../../errors.ts";
+import { createSession, endSession } from "../../auth/sessions.ts";
+import { changePassword, createUser, disableUser } from "../../auth/users.ts";
+import { ConflictError, NotFoundError } from "../../errors.ts";
 import { inWriteTransaction } from "../../store/transaction.ts";
 import {
   countUsers,
   deleteSession,
-  getUserByEmail,
-  insertSession,
+  getSession,
   insertToken,
   listTokens,
   listUsers,
   revokeToken,
 } from "../../store/users.ts";
-import { SESSION_COOKIE } from "../plugins/auth.ts";
+import { auditRequest } from "../audit-request.ts";
+import {
+  clearSessionCookie,
+  SESSION_COOKIE,
+  sessionPolicy,
+  setSessionCookie,
+} from "../plugins/auth.ts";
 import { asZod, type Services } from "../services.ts";
+import { requireSignIn } from "../sign-in-check.ts";
 
 const credentials = z.object({ email: z.email(), password: z.string().min(1).max(512) }).strict();
 const role = z.enum(["admin", "editor", "viewer"]);
-/** Checked when the email is unknown, so a wrong email takes as long as a wrong password. */
-const DUMMY_HASH = ["scrypt", 32768, 8, 1, randomBytes(16), randomBytes(32)]
-  .map((part) => (Buffer.isBuffer(part) ? part.toString("base64url") : String(part)))
-  .join("$");
 
 /** Setup, sign-in and sign-out, users and API tokens. */
 export function registerAuthRoutes(fastify: FastifyInstance, services: Services): void {
@@ -44,6 +46,12 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
           throw new ConflictError("Weft is already set up: sign in instead");
         return createUser(tx, { ...request.body, role: "admin" }, passwordHash);
       });
+      await auditRequest(db, request, {
+        actor: { id: user.id, email: user.email },
+        action: "user.create",
+        target: { type: "user", id: user.email },
+        details: { role: user.role, setup: true },
+      });
       return reply.status(201).send(user);
     },
   );
@@ -55,23 +63,16 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       schema: { tags: ["users"], summary: "Sign in", body: credentials },
     },
     async (request, reply) => {
-      const row = await getUserByEmail(db, request.body.email.trim().toLowerCase());
-      const valid = await verifyPassword(request.body.password, row?.password_hash ?? DUMMY_HASH);
-      if (!row || !valid || row.disabled_at !== null)
-        throw new WeftError("unauthorized", "email or password is wrong");
-      const session = generateToken("wfs");
-      await insertSession(
-        db,
-        hashToken(session),
-        row.id,
-        Date.now() + services.config.sessionTtlMs,
-      );
-      reply.setCookie(SESSION_COOKIE, session, {
-        path: "/",
-        httpOnly: true,
-        sameSite: "strict",
-        secure: request.protocol === "https",
-        maxAge: Math.floor(services.config.sessionTtlMs / 1000),
+      const row = await requireSignIn(db, fastify.rateLimits.lockout, request, request.body);
+      // Always a fresh id, and the session the browser carried in ends: no fixation.
+      const carried = request.cookies[SESSION_COOKIE];
+      if (carried) await endSession(db, carried);
+      const session = await createSession(db, row.id, sessionPolicy(services.config));
+      setSessionCookie(request, reply, services.config, session);
+      await auditRequest(db, request, {
+        actor: { id: row.id, email: row.email },
+        action: "session.create",
+        target: { type: "user", id: row.email },
       });
       return { id: row.id, email: row.email, role: row.role };
     },
@@ -83,13 +84,54 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
     async (request) => request.user,
   );
 
+  app.post(
+    "/api/v1/session/password",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["users"],
+        summary: "Change your password; ends all your sessions and starts a fresh one",
+        body: z
+          .object({
+            currentPassword: z.string().min(1).max(512),
+            newPassword: z.string().min(1).max(512),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      const session = await changePassword(
+        db,
+        request.user!.email,
+        request.body,
+        sessionPolicy(services.config),
+      );
+      setSessionCookie(request, reply, services.config, session);
+      await auditRequest(db, request, {
+        action: "user.password",
+        target: { type: "user", id: request.user!.email },
+      });
+      return reply.status(204).send();
+    },
+  );
+
   app.delete(
     "/api/v1/session",
     { config: { access: "public" }, schema: { tags: ["users"], summary: "Sign out" } },
     async (request, reply) => {
       const session = request.cookies[SESSION_COOKIE];
-      if (session) await deleteSession(db, hashToken(session));
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      if (session) {
+        const user = (await getSession(db, hashToken(session)))?.user;
+        await deleteSession(db, hashToken(session));
+        if (user) {
+          await auditRequest(db, request, {
+            actor: { id: user.id, email: user.email },
+            action: "session.delete",
+            target: { type: "user", id: user.email },
+          });
+        }
+      }
+      clearSessionCookie(request, reply, services.config);
       return reply.status(204).send();
     },
   );
@@ -106,7 +148,15 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       config: { access: "admin" },
       schema: { tags: ["users"], summary: "Create a user", body: credentials.extend({ role }) },
     },
-    async (request, reply) => reply.status(201).send(await createUser(db, request.body)),
+    async (request, reply) => {
+      const user = await createUser(db, request.body);
+      await auditRequest(db, request, {
+        action: "user.create",
+        target: { type: "user", id: user.email },
+        details: { role: user.role },
+      });
+      return reply.status(201).send(user);
+    },
   );
 
   app.post(
@@ -121,6 +171,10 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
     },
     async (request, reply) => {
       await disableUser(db, request.params.email);
+      await auditRequest(db, request, {
+        action: "user.disable",
+        target: { type: "user", id: request.params.email.trim().toLowerCase() },
+      });
       return reply.status(204).send();
     },
   );
@@ -155,6 +209,14 @@ function registerTokenRoutes(fastify: FastifyInstance, services: Services): void
         hash: hashToken(token),
         expiresAt,
       });
+      await auditRequest(db, request, {
+        action: "token.create",
+        target: { type: "token", id },
+        details: {
+          name: request.body.name,
+          expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+        },
+      });
       return reply.status(201).send({
         id,
         name: request.body.name,
@@ -183,8 +245,18 @@ function registerTokenRoutes(fastify: FastifyInstance, services: Services): void
       },
     },
     async (request, reply) => {
+      const named = await db
+        .selectFrom("api_tokens")
+        .select("name")
+        .where("id", "=", request.params.id)
+        .executeTakeFirst();
       if (!(await revokeToken(db, request.user!.id, request.params.id)))
         throw new NotFoundError("token", request.params.id);
+      await auditRequest(db, request, {
+        action: "token.revoke",
+        target: { type: "token", id: request.params.id },
+        details: { name: named?.name },
+      });
       return reply.status(204).send();
     },
   );
