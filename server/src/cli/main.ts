@@ -14,6 +14,13 @@ Usage:
   weft token create --email E [--name N] [--expires-days D]   prints only the token
   weft workflow apply -f FILE              create or version a workflow from YAML or JSON
   weft run NAME [--input JSON] [--wait] [--timeout 60s]
+  weft secret set NAME [--description D] [--value-file PATH]   the value comes from stdin
+  weft secret list                         names and descriptions, never values
+  weft secret delete NAME
+  weft secret rotate-key                   re-encrypt every secret under WEFT_SECRET_KEY
+  weft backup --to FILE [--force]          a checked copy of the store, also while it serves
+  weft restore --from FILE                 put a backup in place (the server must be stopped)
+  weft prune [--older-than 30d]            delete old ended runs now (default: WEFT_RUN_RETENTION)
 
 Settings come from WEFT_* environment variables or a .env file (see docs/configuration.md).`;
 
@@ -27,6 +34,12 @@ const OPTIONS = {
   input: { type: "string" },
   wait: { type: "boolean" },
   timeout: { type: "string" },
+  description: { type: "string" },
+  "value-file": { type: "string" },
+  to: { type: "string" },
+  from: { type: "string" },
+  force: { type: "boolean" },
+  "older-than": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -64,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
       if (!sub || rest.length > 0)
         throw new UsageError("usage: weft run NAME [--input JSON] [--wait]");
       return (await import("./commands/run.ts")).runRun(config, sub, values);
+    case "secret":
+      return (await import("./commands/secret-commands.ts")).runSecret(config, sub, rest, values);
+    case "backup":
+      return (await import("./commands/backup-commands.ts")).runBackup(config, values);
+    case "restore":
+      return (await import("./commands/backup-commands.ts")).runRestore(config, values);
+    case "prune":
+      return (await import("./commands/backup-commands.ts")).runPrune(config, values);
     default:
       throw new UsageError(`unknown command "${command}": run weft --help`);
   }

@@ -1,0 +1,165 @@
+import { sql } from "kysely";
+import type { Logger } from "../observability/logger.ts";
+import type { Store } from "./database.ts";
+import type { RunStatus } from "./schema.ts";
+import { inWriteTransaction } from "./transaction.ts";
+
+const ENDED: RunStatus[] = ["succeeded", "failed", "cancelled"];
+const INCREMENTAL = 2;
+
+export interface PruneOptions {
+  /** Ended runs whose `ended_at` is before this (epoch ms) are deleted. */
+  endedBefore: number;
+  /** Runs per transaction: small enough that writers never wait long. */
+  batchSize?: number;
+  /** Pages returned to the file system per `incremental_vacuum`, between which others write. */
+  pagesPerVacuum?: number;
+  /** Stops between batches when aborted; what was deleted stays deleted. */
+  signal?: AbortSignal;
+}
+
+export interface PruneResult {
+  runs: number;
+  stepRuns: number;
+  attempts: number;
+  events: number;
+  /** How many pages the file shrank by. */
+  pagesFreed: number;
+  durationMs: number;
+}
+
+/**
+ * Deletes ended runs older than `endedBefore` with their step runs, attempts and events, a
+ * batch per transaction, then gives the freed pages back and truncates the WAL. Queued and
+ * running runs are never touched, whatever their times say.
+ */
+export async function pruneRuns(store: Store, options: PruneOptions): Promise<PruneResult> {
+  const started = Date.now();
+  const pagesBefore = await pageCount(store);
+  const total = { runs: 0, stepRuns: 0, attempts: 0, events: 0 };
+  for (;;) {
+    const batch = await deleteBatch(store, options.endedBefore, options.batchSize ?? 500);
+    total.runs += batch.runs;
+    total.stepRuns += batch.stepRuns;
+    total.attempts += batch.attempts;
+    total.events += batch.events;
+    if (batch.runs === 0 || options.signal?.aborted) break;
+    // Let the engine's own transactions in between two batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  // Cut short by a shutdown: the free pages wait for the next prune.
+  if (!options.signal?.aborted) await reclaimSpace(store, options.pagesPerVacuum ?? 1000);
+  const pagesFreed = pagesBefore - (await pageCount(store));
+  return { ...total, pagesFreed, durationMs: Date.now() - started };
+}
+
+async function deleteBatch(store: Store, endedBefore: number, limit: number) {
+  return inWriteTransaction(store.db, async (tx) => {
+    const ids = (
+      await tx
+        .selectFrom("runs")
+        .select("id")
+        .where("status", "in", ENDED)
+        .where("ended_at", "<", endedBefore)
+        .limit(limit)
+        .execute()
+    ).map((row) => row.id);
+    if (ids.length === 0) return { runs: 0, stepRuns: 0, attempts: 0, events: 0 };
+
+    // Children first: attempts reference step runs, step runs reference runs.
+    const events = await tx.deleteFrom("events").where("run_id", "in", ids).executeTakeFirst();
+    const attempts = await tx.deleteFrom("attempts").where("run_id", "in", ids).executeTakeFirst();
+    const stepRuns = await tx.deleteFrom("step_runs").where("run_id", "in", ids).executeTakeFirst();
+    const runs = await tx.deleteFrom("runs").where("id", "in", ids).executeTakeFirst();
+    return {
+      runs: Number(runs.numDeletedRows),
+      stepRuns: Number(stepRuns.numDeletedRows),
+      attempts: Number(attempts.numDeletedRows),
+      events: Number(events.numDeletedRows),
+    };
+  });
+}
+
+/**
+ * Returns free pages to the file system a bounded number at a time, then folds the WAL into
+ * the file and truncates it. Raw statements go through Kysely's connection so that no
+ * transaction of the engine is open around them; `exec` because a prepared
+ * `incremental_vacuum` frees only one page per step.
+ */
+async function reclaimSpace(store: Store, pagesPerCall: number): Promise<void> {
+  const withConnection = <T>(fn: () => T) => store.db.connection().execute(async () => fn());
+  const pragma = (name: string) =>
+    withConnection(() => store.sqlite.pragma(name, { simple: true }) as number);
+  // A store not yet converted (another process held it at open) keeps its free pages for reuse.
+  if ((await pragma("auto_vacuum")) === INCREMENTAL) {
+    let free = await pragma("freelist_count");
+    while (free > 0) {
+      await withConnection(() => store.sqlite.exec(`PRAGMA incremental_vacuum(${pagesPerCall})`));
+      const left = await pragma("freelist_count");
+      if (left >= free) break;
+      free = left;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  await withConnection(() => store.sqlite.pragma("wal_checkpoint(TRUNCATE)"));
+}
+
+async function pageCount(store: Store): Promise<number> {
+  const { rows } = await sql<{ page_count: number }>`PRAGMA page_count`.execute(store.db);
+  return rows[0]?.page_count ?? 0;
+}
+
+export interface PrunerOptions {
+  store: Store;
+  retentionMs: number;
+  intervalMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Prunes ended runs older than the retention at start and then every interval. */
+export class Pruner {
+  readonly #o: PrunerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #pruning: Promise<unknown> | undefined;
+  #stopped = true;
+  #abort = new AbortController();
+
+  constructor(options: PrunerOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#abort = new AbortController();
+    const loop = () => {
+      this.#pruning = this.pruneOnce().finally(() => {
+        if (this.#stopped) return;
+        this.#timer = setTimeout(loop, this.#o.intervalMs);
+        this.#timer.unref();
+      });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#abort.abort();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#pruning;
+  }
+
+  /** One prune, logged in one line; a failure is logged, never thrown. */
+  async pruneOnce(): Promise<void> {
+    const { store, logger, retentionMs } = this.#o;
+    const endedBefore = (this.#o.now ?? Date.now)() - retentionMs;
+    try {
+      const result = await pruneRuns(store, { endedBefore, signal: this.#abort.signal });
+      logger.info({ ...result, endedBefore: new Date(endedBefore).toISOString() }, "runs pruned");
+    } catch (err) {
+      logger.error({ err }, "pruning runs failed");
+    }
+  }
+}
