@@ -6,17 +6,22 @@ import type { StepRegistry } from "./engine/step-registry.ts";
 import { createCoreStepRegistry } from "./engine/steps/index.ts";
 import { createInProcessEventBus, type EventBus } from "./events/event-bus.ts";
 import { buildApp } from "./http/app.ts";
+import { startTlsServices } from "./http/tls.ts";
 import type { Logger } from "./observability/logger.ts";
 import { createInProcessQueue } from "./queue/in-process-queue.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
+import { openSecretStore, SECRET_REFRESH_MS, type SecretStore } from "./secrets/open-secrets.ts";
 import { openSqliteStore, type Store } from "./store/database.ts";
 import { newId } from "./store/ids.ts";
 import { migrateToLatest } from "./store/migrate.ts";
+import { createStoreUpkeep } from "./store/upkeep.ts";
 
 /** One Weft instance: store, engine, scheduler and HTTP app, wired but not yet started. */
 export interface Weft {
   config: Config;
   store: Store;
+  /** The decrypted secrets; changes made by another process are seen within seconds. */
+  secrets: SecretStore;
   engine: Engine;
   scheduler: Scheduler;
   registry: StepRegistry;
@@ -40,10 +45,11 @@ export async function createWeft(
   logger: Logger,
   roles: WeftRoles = { http: true, workers: true, scheduler: true },
 ): Promise<Weft> {
-  const store = openSqliteStore({ dataDir: config.dataDir });
+  const store = openSqliteStore({ dataDir: config.dataDir, logger });
   await migrateToLatest(store.db);
+  const secrets = await openSecretStore(config, store, logger);
 
-  const registry = createCoreStepRegistry();
+  const registry = createCoreStepRegistry({ httpAllowHosts: config.httpAllowHosts });
   const bus = createInProcessEventBus((err) => logger.error({ err }, "event listener failed"));
   const queue = createInProcessQueue({ concurrency: config.workerConcurrency });
   const engine = new Engine({
@@ -52,7 +58,7 @@ export async function createWeft(
     bus,
     registry,
     logger,
-    secrets: config.secrets,
+    secrets,
     workerId: `${hostname()}:${process.pid}:${newId().slice(-12)}`,
     leaseMs: config.leaseMs,
     sweepIntervalMs: config.sweepIntervalMs,
@@ -60,37 +66,54 @@ export async function createWeft(
     maxLostAttempts: 5,
   });
   const scheduler = new Scheduler({ db: store.db, engine, logger, intervalMs: 1000 });
-  let running = false;
+  // Backups and pruning are the store's chores: one process does them, the scheduler's.
+  const upkeep = roles.scheduler ? createStoreUpkeep(config, store, logger) : undefined;
+  let started = false;
   const app = await buildApp({
     config,
     store,
+    secrets,
     engine,
     registry,
     bus,
     logger,
-    isRunning: () => running,
+    loops: () => ({
+      workers: !roles.workers ? "off" : started ? engine.sweepHealth.status() : "stopped",
+      scheduler: !roles.scheduler ? "off" : started ? scheduler.health.status() : "stopped",
+    }),
   });
 
+  let stopTls = async () => {};
   return {
     config,
     store,
+    secrets,
     engine,
     scheduler,
     registry,
     bus,
     app,
     async start() {
+      secrets.startRefreshing(SECRET_REFRESH_MS, (err) =>
+        logger.error({ err }, "secrets could not be refreshed"),
+      );
       if (roles.workers) engine.start();
       if (roles.scheduler) scheduler.start();
-      running = true;
+      upkeep?.start();
+      started = true;
       if (!roles.http) return "";
-      return app.listen({ host: config.host, port: config.port });
+      const url = await app.listen({ host: config.host, port: config.port });
+      stopTls = await startTlsServices(app, config, logger);
+      return url;
     },
     async stop() {
-      running = false;
+      started = false;
+      await stopTls();
       await app.close();
       await scheduler.stop();
       await engine.stop(config.shutdownGraceMs);
+      await upkeep?.stop();
+      await secrets.stopRefreshing();
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { type ScheduleTrigger, triggerIds } from "../engine/definition.ts";
 import type { Engine } from "../engine/engine.ts";
+import { LoopHealth } from "../observability/loop-health.ts";
 import type { Db } from "../store/database.ts";
 import { type CatchUp, dueSlots } from "./next-fire.ts";
 
@@ -22,16 +23,26 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<unknown> | undefined;
   #stopped = true;
+  /** For `/readyz`. */
+  readonly health: LoopHealth;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
+    this.health = new LoopHealth(options.intervalMs);
   }
 
   start(): void {
     this.#stopped = false;
+    this.health.started();
     const loop = () => {
       this.#ticking = this.tick()
-        .catch((err) => this.#o.logger.error({ err }, "schedule tick failed"))
+        .then(
+          () => this.health.ticked(true),
+          (err) => {
+            this.health.ticked(false);
+            this.#o.logger.error({ err }, "schedule tick failed");
+          },
+        )
         .finally(() => {
           // A stop() during this tick has already cleared the timer: do not arm a new one.
           if (this.#stopped) return;
@@ -44,6 +55,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.health.stopped();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#ticking;
