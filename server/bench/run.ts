@@ -93,6 +93,10 @@ async function startWeft(): Promise<WeftUnderTest> {
     WEFT_DATA_DIR: dataDir,
     WEFT_PORT: String(port),
     WEFT_LOG_LEVEL: "warn",
+    WEFT_LOG_FORMAT: "json",
+    // The bench measures throughput; the limits would cap it at their defaults.
+    WEFT_RATE_LIMIT_API: "off",
+    WEFT_RATE_LIMIT_WEBHOOK: "off",
   };
   const cli = (...args: string[]) =>
     execFileSync(process.execPath, [BIN, ...args], { env, encoding: "utf8" }).trim();

@@ -46,6 +46,21 @@ export async function createWeft(
   roles: WeftRoles = { http: true, workers: true, scheduler: true },
 ): Promise<Weft> {
   const store = openSqliteStore({ dataDir: config.dataDir, logger });
+  try {
+    return await assemble(config, logger, roles, store);
+  } catch (error) {
+    // A bad certificate or secret key must not leave the store open behind the error.
+    await store.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: Config,
+  logger: Logger,
+  roles: WeftRoles,
+  store: Store,
+): Promise<Weft> {
   await migrateToLatest(store.db);
   const secrets = await openSecretStore(config, store, logger);
 

@@ -29,9 +29,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** Fewer characters than this are refused, whoever sets the password. */
+export const PASSWORD_MIN_LENGTH = 12;
+
 /** Why a password cannot be used, or undefined when it can. */
 export function checkPasswordRule(password: string): string | undefined {
-  if (password.length < 10) return "must be at least 10 characters long";
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
   if (password.length > 512) return "must be at most 512 characters long";
   return undefined;
 }

@@ -5,9 +5,6 @@ import { getUserByEmail, insertUser, setUserDisabled, setUserPassword } from "..
 import { checkPasswordRule, hashPassword, verifyPassword } from "./passwords.ts";
 import { createSession, endUserSessions, type SessionPolicy } from "./sessions.ts";
 
-/** A new password chosen by its owner is held to more than the minimum an admin may set. */
-const CHANGED_PASSWORD_MIN = 12;
-
 export interface NewUser {
   email: string;
   password: string;
@@ -71,11 +68,9 @@ export async function changePassword(
     throw new WeftError("forbidden", "currentPassword is wrong");
 
   const fault =
-    passwords.newPassword.length < CHANGED_PASSWORD_MIN
-      ? `must be at least ${CHANGED_PASSWORD_MIN} characters long`
-      : passwords.newPassword === passwords.currentPassword
-        ? "must differ from currentPassword"
-        : checkPasswordRule(passwords.newPassword);
+    passwords.newPassword === passwords.currentPassword
+      ? "must differ from currentPassword"
+      : checkPasswordRule(passwords.newPassword);
   if (fault) throw new ValidationError([{ path: "newPassword", message: fault }]);
 
   const passwordHash = await hashPassword(passwords.newPassword);

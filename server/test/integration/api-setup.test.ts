@@ -56,9 +56,9 @@ describe("before the first admin exists", () => {
     const response = await post("/api/v1/setup", { email: admin.email, password: "short" });
     const problem = await expectProblem(response, 422, "validation-failed");
     expect(problem.issues).toEqual([
-      { path: "password", message: "must be at least 10 characters long" },
+      { path: "password", message: "must be at least 12 characters long" },
     ]);
-    expect(problem.detail).toBe("password: must be at least 10 characters long");
+    expect(problem.detail).toBe("password: must be at least 12 characters long");
     expect((await countRows(server)).users).toBe(0);
   });
 

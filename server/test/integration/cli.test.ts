@@ -66,7 +66,7 @@ describe("weft user", () => {
       ...["--password", "short", "--role", "admin"],
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe("weft: password: must be at least 10 characters long\n");
+    expect(result.stderr).toBe("weft: password: must be at least 12 characters long\n");
   });
 
   it("creates a user with exit 0, and a second one with the same email fails", async () => {
