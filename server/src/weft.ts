@@ -93,8 +93,8 @@ async function assemble(
     bus,
     logger,
     loops: () => ({
-      workers: !roles.workers ? "off" : started ? engine.sweepHealth.status() : "stopped",
-      scheduler: !roles.scheduler ? "off" : started ? scheduler.health.status() : "stopped",
+      workers: !roles.workers ? "off" : started ? engine.sweepLoop.status() : "stopped",
+      scheduler: !roles.scheduler ? "off" : started ? scheduler.loop.status() : "stopped",
     }),
   });
 

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { EventBus } from "../events/event-bus.ts";
-import { LoopHealth } from "../observability/loop-health.ts";
+import { PeriodicLoop } from "../observability/periodic-loop.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { Store } from "../store/database.ts";
 import { createGroupCommitter } from "../store/group-commit.ts";
@@ -68,15 +68,16 @@ export class Engine {
   readonly #sweeper: Sweeper;
   readonly #wakeTimers = new Map<string, NodeJS.Timeout>();
   readonly #waiters: RunEndWaiters;
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #sweeping: Promise<unknown> | undefined;
-  #stopped = true;
-  /** How the sweeper is doing, for `/readyz`: it is what keeps workers' attempts moving. */
-  readonly sweepHealth: LoopHealth;
+  /** The sweeper's loop, reported by `/readyz`: it is what keeps workers' attempts moving. */
+  readonly sweepLoop: PeriodicLoop;
 
   constructor(options: EngineOptions) {
     this.#o = options;
-    this.sweepHealth = new LoopHealth(options.sweepIntervalMs);
+    this.sweepLoop = new PeriodicLoop({
+      intervalMs: options.sweepIntervalMs,
+      tick: () => this.#sweeper.sweep(),
+      onError: (err) => options.logger.error({ err }, "sweep failed"),
+    });
     this.#plans = new RunPlanCache(options.store.db);
     this.#waiters = new RunEndWaiters(options.bus);
     const secrets = new SecretTracker(options.secrets);
@@ -117,37 +118,14 @@ export class Engine {
         .executeAttempt(attemptId)
         .catch((err) => this.#reportAttemptError(attemptId, err)),
     );
-    this.#stopped = false;
-    this.sweepHealth.started();
-    const tick = () => {
-      this.#sweeping = this.#sweeper
-        .sweep()
-        .then(
-          () => this.sweepHealth.ticked(true),
-          (err) => {
-            this.sweepHealth.ticked(false);
-            this.#o.logger.error({ err }, "sweep failed");
-          },
-        )
-        .finally(() => {
-          // A stop() during this sweep has already cleared the timer: do not arm a new one.
-          if (this.#stopped) return;
-          this.#sweepTimer = setTimeout(tick, this.#o.sweepIntervalMs);
-          this.#sweepTimer.unref();
-        });
-    };
-    tick();
+    this.sweepLoop.start();
   }
 
   /** Stops taking attempts, lets running ones finish within `graceMs`, then aborts the rest. */
   async stop(graceMs: number): Promise<void> {
-    this.#stopped = true;
-    this.sweepHealth.stopped();
     this.#runner.drain();
-    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
-    this.#sweepTimer = undefined;
     for (const timer of this.#wakeTimers.values()) clearTimeout(timer);
-    await this.#sweeping;
+    await this.sweepLoop.stop();
     await this.#o.queue.stop(graceMs);
     await this.#runner.abortAll();
   }

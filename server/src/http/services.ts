@@ -5,7 +5,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { StepRegistry } from "../engine/step-registry.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { LoopStatus } from "../observability/loop-health.ts";
+import type { LoopStatus } from "../observability/periodic-loop.ts";
 import type { SecretStore } from "../secrets/secret-store.ts";
 import type { Store } from "../store/database.ts";
 import type { Role } from "../store/schema.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { type ScheduleTrigger, triggerIds } from "../engine/definition.ts";
 import type { Engine } from "../engine/engine.ts";
-import { LoopHealth } from "../observability/loop-health.ts";
+import { PeriodicLoop } from "../observability/periodic-loop.ts";
 import type { Db } from "../store/database.ts";
 import { type CatchUp, dueSlots } from "./next-fire.ts";
 
@@ -20,45 +20,24 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   readonly #o: SchedulerOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<unknown> | undefined;
-  #stopped = true;
-  /** For `/readyz`. */
-  readonly health: LoopHealth;
+  /** The firing loop; its status is reported by `/readyz`. */
+  readonly loop: PeriodicLoop;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
-    this.health = new LoopHealth(options.intervalMs);
+    this.loop = new PeriodicLoop({
+      intervalMs: options.intervalMs,
+      tick: () => this.tick(),
+      onError: (err) => options.logger.error({ err }, "schedule tick failed"),
+    });
   }
 
   start(): void {
-    this.#stopped = false;
-    this.health.started();
-    const loop = () => {
-      this.#ticking = this.tick()
-        .then(
-          () => this.health.ticked(true),
-          (err) => {
-            this.health.ticked(false);
-            this.#o.logger.error({ err }, "schedule tick failed");
-          },
-        )
-        .finally(() => {
-          // A stop() during this tick has already cleared the timer: do not arm a new one.
-          if (this.#stopped) return;
-          this.#timer = setTimeout(loop, this.#o.intervalMs);
-          this.#timer.unref();
-        });
-    };
-    loop();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.health.stopped();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#ticking;
+    await this.loop.stop();
   }
 
   /** Fires every due slot once; returns how many runs it started. */

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Logger } from "../observability/logger.ts";
+import { PeriodicLoop } from "../observability/periodic-loop.ts";
 import type { Store } from "./database.ts";
 import type { RunStatus } from "./schema.ts";
 import { inWriteTransaction } from "./transaction.ts";
@@ -121,34 +122,26 @@ export interface PrunerOptions {
 /** Prunes ended runs older than the retention at start and then every interval. */
 export class Pruner {
   readonly #o: PrunerOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #pruning: Promise<unknown> | undefined;
-  #stopped = true;
+  readonly #loop: PeriodicLoop;
   #abort = new AbortController();
 
   constructor(options: PrunerOptions) {
     this.#o = options;
+    this.#loop = new PeriodicLoop({
+      intervalMs: options.intervalMs,
+      tick: () => this.pruneOnce(),
+      onError: (err) => options.logger.error({ err }, "pruning failed"),
+    });
   }
 
   start(): void {
-    this.#stopped = false;
     this.#abort = new AbortController();
-    const loop = () => {
-      this.#pruning = this.pruneOnce().finally(() => {
-        if (this.#stopped) return;
-        this.#timer = setTimeout(loop, this.#o.intervalMs);
-        this.#timer.unref();
-      });
-    };
-    loop();
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
     this.#abort.abort();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#pruning;
+    await this.#loop.stop();
   }
 
   /** One prune, logged in one line; a failure is logged, never thrown. */

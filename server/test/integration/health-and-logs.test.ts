@@ -8,7 +8,7 @@ import { generateToken, hashToken } from "../../src/auth/tokens.ts";
 import { createUser } from "../../src/auth/users.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import { LoopHealth } from "../../src/observability/loop-health.ts";
+import { PeriodicLoop } from "../../src/observability/periodic-loop.ts";
 import { insertToken } from "../../src/store/users.ts";
 import { createWeft, type Weft, type WeftRoles } from "../../src/weft.ts";
 
@@ -101,20 +101,53 @@ describe("/readyz", () => {
   });
 });
 
-describe("loop health", () => {
-  it("reports stopped, failing after three failed ticks, and stalled without ticks", () => {
-    const health = new LoopHealth(1000);
-    expect(health.status()).toBe("stopped");
-    health.started(0);
-    expect(health.status(1000)).toBe("ok");
-    health.ticked(false, 1000);
-    health.ticked(false, 2000);
-    expect(health.status(2000)).toBe("ok");
-    health.ticked(false, 3000);
-    expect(health.status(3000)).toBe("failing");
-    health.ticked(true, 4000);
-    expect(health.status(4000)).toBe("ok");
-    expect(health.status(4000 + 30_001)).toBe("stalled");
+describe("periodic loops", () => {
+  it("report stopped, failing after three failed passes, and stalled without passes", async () => {
+    let now = 0;
+    const loop = new PeriodicLoop({
+      intervalMs: 1000,
+      tick: async () => {},
+      onError: () => {},
+      now: () => now,
+    });
+    expect(loop.status()).toBe("stopped");
+    loop.start();
+    await loop.stop();
+    loop.start();
+    expect(loop.status()).toBe("ok");
+    loop.recordPass(false);
+    loop.recordPass(false);
+    expect(loop.status()).toBe("ok");
+    loop.recordPass(false);
+    expect(loop.status()).toBe("failing");
+    loop.recordPass(true);
+    expect(loop.status()).toBe("ok");
+    now += 30_001;
+    expect(loop.status()).toBe("stalled");
+    await loop.stop();
+    expect(loop.status()).toBe("stopped");
+  });
+
+  it("never runs two passes at once and waits for the one under way on stop", async () => {
+    let active = 0;
+    let most = 0;
+    let passes = 0;
+    const loop = new PeriodicLoop({
+      intervalMs: 1,
+      tick: async () => {
+        active += 1;
+        most = Math.max(most, active);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        active -= 1;
+        passes += 1;
+      },
+      onError: () => {},
+    });
+    loop.start();
+    while (passes < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await loop.stop();
+    expect(active).toBe(0);
+    expect(most).toBe(1);
   });
 });
 
