@@ -3,12 +3,14 @@ import type { Db } from "./database.ts";
 import * as initial from "./migrations/0001-initial.ts";
 import * as stepRunFirstAttempt from "./migrations/0002-step-run-first-attempt.ts";
 import * as secretsAndAudit from "./migrations/0003-secrets-and-audit.ts";
+import * as dashboardLayouts from "./migrations/0004-dashboard-layouts.ts";
 
 /** Every migration, in order. A new one is a new file here; a shipped one never changes. */
 const MIGRATIONS = {
   "0001-initial": initial,
   "0002-step-run-first-attempt": stepRunFirstAttempt,
   "0003-secrets-and-audit": secretsAndAudit,
+  "0004-dashboard-layouts": dashboardLayouts,
 };
 
 function migrator(db: Db): Migrator {

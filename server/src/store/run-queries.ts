@@ -3,6 +3,7 @@ import type { RunStatus } from "./schema.ts";
 
 /** Read-side queries over runs for the API: lists with filters, one run whole, its events. */
 
+/** Which runs a list or an export covers; every field narrows it. */
 export interface RunFilter {
   status?: RunStatus[];
   workflowId?: string;
@@ -10,12 +11,40 @@ export interface RunFilter {
   tag?: string;
   from?: number;
   to?: number;
+}
+
+export interface RunPageFilter extends RunFilter {
   /** The id of the last run of the previous page: newer runs arriving cannot shift a page. */
   cursor?: string;
   limit: number;
 }
 
-export async function listRunRows(db: Db, filter: RunFilter) {
+/** One page of runs, newest first, with one row past `limit` that tells a next page exists. */
+export async function listRunRows(db: Db, filter: RunPageFilter) {
+  return runPageQuery(db, filter, filter.cursor, filter.limit + 1).execute();
+}
+
+/**
+ * Every run the filter covers, newest first, read in keyset pages of `pageSize` by id: memory
+ * stays at one page however many runs match, and a page is read only when the last is used.
+ */
+export async function* iterateRunRows(
+  db: Db,
+  filter: RunFilter,
+  pageSize = 1000,
+): AsyncGenerator<RunListRow[]> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await runPageQuery(db, filter, after, pageSize).execute();
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageSize) return;
+    after = rows.at(-1)!.id;
+  }
+}
+
+export type RunListRow = Awaited<ReturnType<typeof listRunRows>>[number];
+
+function runPageQuery(db: Db, filter: RunFilter, before: string | undefined, limit: number) {
   let query = db
     .selectFrom("runs")
     .innerJoin("workflows", "workflows.id", "runs.workflow_id")
@@ -27,13 +56,14 @@ export async function listRunRows(db: Db, filter: RunFilter) {
       "runs.status",
       "runs.trigger_type",
       "runs.trigger_id",
+      "runs.tags",
       "runs.error",
       "runs.created_at",
       "runs.started_at",
       "runs.ended_at",
     ])
     .orderBy("runs.id", "desc")
-    .limit(filter.limit + 1);
+    .limit(limit);
   if (filter.status?.length) query = query.where("runs.status", "in", filter.status);
   if (filter.workflowId) query = query.where("runs.workflow_id", "=", filter.workflowId);
   if (filter.triggerType?.length)
@@ -41,8 +71,8 @@ export async function listRunRows(db: Db, filter: RunFilter) {
   if (filter.tag) query = query.where("runs.tags", "like", `%,${filter.tag},%`);
   if (filter.from !== undefined) query = query.where("runs.created_at", ">=", filter.from);
   if (filter.to !== undefined) query = query.where("runs.created_at", "<", filter.to);
-  if (filter.cursor) query = query.where("runs.id", "<", filter.cursor);
-  return query.execute();
+  if (before) query = query.where("runs.id", "<", before);
+  return query;
 }
 
 export async function getRunRow(db: Db, id: string) {

@@ -18,6 +18,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   secrets: SecretTable;
   audit_log: AuditTable;
+  dashboard_layouts: DashboardLayoutTable;
 }
 
 export interface WorkflowTable {
@@ -190,4 +191,11 @@ export interface AuditTable {
   ip: string | null;
   /** JSON; never holds a secret value, password or token. */
   details: string | null;
+}
+
+export interface DashboardLayoutTable {
+  user_id: string;
+  /** JSON of the layout as the API validated it. */
+  layout: string;
+  updated_at: number;
 }

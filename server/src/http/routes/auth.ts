@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { hashPassword } from "../../auth/passwords.ts";
-import { generateToken, hashToken } from "../../auth/tokens.ts";
 import { createSession, endSession } from "../../auth/sessions.ts";
+import { generateToken, hashToken } from "../../auth/tokens.ts";
 import { changePassword, createUser, disableUser } from "../../auth/users.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { inWriteTransaction } from "../../store/transaction.ts";

@@ -11,32 +11,12 @@ import {
 } from "../../store/run-queries.ts";
 import { getWorkflowRow } from "../../store/workflows.ts";
 import { auditRequest } from "../audit-request.ts";
+import { resolveRunFilter, runFilterQuery } from "../run-filter.ts";
 import { asZod, type Services } from "../services.ts";
 import { runSummary, runView, toPage } from "../views.ts";
+import { registerRunExportRoute } from "./run-export.ts";
 
-const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
-const TRIGGER_TYPES = ["manual", "webhook", "schedule"] as const;
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(",")
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)));
-const instant = z.iso
-  .datetime({ offset: true, error: "must be an ISO 8601 instant like 2026-12-01T00:00:00Z" })
-  .transform((s) => Date.parse(s));
-
-const listQuery = z.object({
-  status: csv(RUN_STATUSES).optional(),
-  workflow: z.string().optional(),
-  trigger: csv(TRIGGER_TYPES).optional(),
-  tag: z.string().optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+const listQuery = runFilterQuery.extend({
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -55,22 +35,8 @@ export function registerRunRoutes(fastify: FastifyInstance, services: Services):
     },
     async (request) => {
       const q = request.query;
-      let workflowId: string | undefined;
-      if (q.workflow) {
-        const workflow = await getWorkflowRow(db, q.workflow);
-        if (!workflow) throw new NotFoundError("workflow", q.workflow);
-        workflowId = workflow.id;
-      }
-      const rows = await listRunRows(db, {
-        status: q.status,
-        workflowId,
-        triggerType: q.trigger,
-        tag: q.tag,
-        from: q.from,
-        to: q.to,
-        cursor: q.cursor,
-        limit: q.limit,
-      });
+      const filter = await resolveRunFilter(db, q);
+      const rows = await listRunRows(db, { ...filter, cursor: q.cursor, limit: q.limit });
       return toPage(rows, q.limit, runSummary, (row) => row.id);
     },
   );
@@ -161,6 +127,7 @@ export function registerRunRoutes(fastify: FastifyInstance, services: Services):
     },
   );
 
+  registerRunExportRoute(fastify, services);
   registerScheduleRoutes(fastify, services);
 }
 

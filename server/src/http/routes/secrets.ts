@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { SecretAuthor } from "../../secrets/secret-store.ts";
 import {
   DESCRIPTION_RULE,
   isSecretValue,
@@ -9,6 +8,7 @@ import {
   SECRET_NAME_RULE,
   SECRET_VALUE_RULE,
 } from "../../secrets/secret-rules.ts";
+import type { SecretAuthor } from "../../secrets/secret-store.ts";
 import { asZod, type Services } from "../services.ts";
 
 const nameParams = z.object({ name: z.string().regex(SECRET_NAME, SECRET_NAME_RULE) });
