@@ -395,6 +395,23 @@ const configSchema = z.object({
     group: "Backups and retention",
     description: "how many scheduled backups are kept; older ones are deleted",
   }),
+  WEFT_ASSET_BASE_URL: setting(
+    "WEFT_ASSET_BASE_URL",
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http(s) URL like https://cdn.example.com/weft",
+      })
+      .optional(),
+    {
+      group: "Web UI",
+      description:
+        "where browsers load the dashboard's `/assets/` from (a CDN holding a copy of `web/dist/assets`); the content security policy allows its origin",
+      defaultText: "Weft itself",
+      example: "",
+      production: "",
+    },
+  ),
 });
 
 type Parsed = z.output<typeof configSchema>;
@@ -435,6 +452,8 @@ export interface Config {
   runRetentionMs: number | undefined;
   pruneIntervalMs: number;
   backups: { dir: string; schedule: string | undefined; keep: number };
+  /** Where the dashboard's assets are loaded from, without a trailing slash; Weft's own when unset. */
+  assetBaseUrl: string | undefined;
   /** `WEFT_*` variables Weft does not know: likely typos, reported at start. */
   unknownVariables: string[];
 }
@@ -511,6 +530,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
       schedule: c.WEFT_BACKUP_SCHEDULE,
       keep: c.WEFT_BACKUP_KEEP,
     },
+    assetBaseUrl: c.WEFT_ASSET_BASE_URL?.replace(/\/+$/, ""),
     unknownVariables: Object.keys(env).filter(
       (name) => name.startsWith("WEFT_") && !(name in configSchema.shape),
     ),

@@ -15,18 +15,21 @@ import { registerAuth } from "./plugins/auth.ts";
 import { explainBodyLimit, registerBodyChecks } from "./plugins/body-limits.ts";
 import { registerRateLimits } from "./plugins/rate-limits.ts";
 import { docsCspTransform, registerSecurity } from "./plugins/security.ts";
-import { handleError, handleNotFound } from "./problem.ts";
+import { handleError } from "./problem.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
+import { registerDashboardRoutes } from "./routes/dashboard.ts";
 import { registerEventRoutes } from "./routes/events.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerHookRoutes } from "./routes/hooks.ts";
 import { registerLockoutRoutes } from "./routes/lockouts.ts";
 import { registerRunRoutes } from "./routes/runs.ts";
 import { registerSecretRoutes } from "./routes/secrets.ts";
+import { registerStatsRoutes } from "./routes/stats.ts";
 import { registerWorkflowRoutes } from "./routes/workflows.ts";
 import type { Services } from "./services.ts";
 import { readTlsPair } from "./tls.ts";
+import { registerWebUi, WEB_DIST } from "./web-ui.ts";
 
 const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml"];
 
@@ -51,7 +54,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) =>
     handleError(explainBodyLimit(error, request, config), request, reply),
   );
-  app.setNotFoundHandler(handleNotFound);
   app.addContentTypeParser(YAML_TYPES, { parseAs: "string" }, (_req, body, done) =>
     done(null, body),
   );
@@ -77,12 +79,12 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   registerAuditRoutes(app, services);
   registerWorkflowRoutes(app, services);
   registerRunRoutes(app, services);
+  registerStatsRoutes(app, services);
+  registerDashboardRoutes(app, services);
   registerSecretRoutes(app, services);
   registerEventRoutes(app, services);
   await registerHookRoutes(app, services);
-  app.get("/", { config: { access: "public" }, schema: { hide: true } }, (_request, reply) =>
-    reply.redirect("/api/docs"),
-  );
+  await registerWebUi(app, { distDir: WEB_DIST, assetBaseUrl: config.assetBaseUrl });
   return app;
 }
 

@@ -78,9 +78,9 @@ describe("GET /api/docs", () => {
     expect(await response.text()).toMatch(/<html/i);
   });
 
-  it("answers / with a redirect to the docs", async () => {
+  it("answers / with the dashboard, or how to build it, as HTML without a token", async () => {
     const response = await fetch(`${server.url}/`, { redirect: "manual" });
-    expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe("/api/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
   });
 });
