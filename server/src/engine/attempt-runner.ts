@@ -16,7 +16,7 @@ import {
 } from "../store/runs.ts";
 import type { StepDefinition } from "./definition.ts";
 import { parseDuration } from "./duration.ts";
-import { evaluateExpression, interpolate } from "./expressions.ts";
+import type { ExpressionPool } from "./expression-pool.ts";
 import { NO_RETRY, retryDelayMs, shouldRetry } from "./retry.ts";
 import type { RunPlan, RunPlanCache } from "./run-plan.ts";
 import { raceAbort, toErrorInfo } from "./step-errors.ts";
@@ -44,6 +44,8 @@ export interface AttemptRunnerOptions {
   workerId: string;
   leaseMs: number;
   secrets: SecretSource;
+  /** Where `if` conditions, `{{ }}` templates and step expressions are evaluated. */
+  expressions: ExpressionPool;
 }
 
 interface ClaimedAttempt {
@@ -210,7 +212,11 @@ export class AttemptRunner {
       const secrets = this.#o.secrets.snapshot;
       requireSecrets(step, secrets);
       const withSecrets = { ...scope, secrets };
-      if (step.if !== undefined && !(await evaluateExpression(unwrapBraces(step.if), withSecrets)))
+      const { expressions } = this.#o;
+      if (
+        step.if !== undefined &&
+        !(await expressions.evaluate(unwrapBraces(step.if), withSecrets))
+      )
         return { kind: "skip" };
 
       const type = this.#o.registry.get(step.type);
@@ -218,7 +224,7 @@ export class AttemptRunner {
         throw new StepFailure("unknown-step-type", `step type "${step.type}" is not installed`, {
           retryable: false,
         });
-      const interpolated = await interpolate(step.with, withSecrets, {
+      const interpolated = await expressions.interpolate(step.with, withSecrets, {
         skipKeys: type.expressionFields ?? [],
       });
       const input = type.with.safeParse(interpolated);
@@ -252,7 +258,7 @@ export class AttemptRunner {
       idempotencyKey: claimed.stepRunId,
       signal,
       scope: claimed.scope,
-      evaluate: (expression) => evaluateExpression(expression, claimed.scope),
+      evaluate: (expression) => this.#o.expressions.evaluate(expression, claimed.scope),
       log: (message, data) => {
         const level = typeof data?.level === "string" ? data.level : "info";
         const extra =

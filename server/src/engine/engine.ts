@@ -16,6 +16,7 @@ import {
 import type { RunStatus } from "../store/schema.ts";
 import { AttemptRunner } from "./attempt-runner.ts";
 import { parseDuration } from "./duration.ts";
+import { ExpressionPool } from "./expression-pool.ts";
 import { RunEndWaiters } from "./run-end-waiters.ts";
 import { RunPlanCache } from "./run-plan.ts";
 import type { StepRegistry } from "./step-registry.ts";
@@ -70,6 +71,8 @@ export class Engine {
   readonly #waiters: RunEndWaiters;
   /** The sweeper's loop, reported by `/readyz`: it is what keeps workers' attempts moving. */
   readonly sweepLoop: PeriodicLoop;
+  /** The worker processes step expressions run in; terminated by `stop`. */
+  readonly expressions = new ExpressionPool();
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -103,6 +106,7 @@ export class Engine {
       workerId: options.workerId,
       leaseMs: options.leaseMs,
       secrets,
+      expressions: this.expressions,
     });
     this.#sweeper = new Sweeper({
       host: this.#host,
@@ -128,6 +132,7 @@ export class Engine {
     await this.sweepLoop.stop();
     await this.#o.queue.stop(graceMs);
     await this.#runner.abortAll();
+    await this.expressions.close();
   }
 
   /** Records a new run with its step runs and queues its first steps; answers at once. */

@@ -74,3 +74,61 @@ export function guardBuiltins(expression: jsonata.Expression): void {
 function limitError(message: string): Error {
   return Object.assign(new Error(message), { code: "W0001" });
 }
+
+// Node types whose work is bounded by the expression's length times the size of its input:
+// paths, literals, operators, conditions and constructors. Left out is everything that can
+// build a large value in one call JSONata's time limit cannot interrupt (function calls,
+// ranges, sorting, wildcards) or that makes values reusable (bindings, lambdas).
+const BOUNDED_TYPES = new Set([
+  "function",
+  "path",
+  "name",
+  "string",
+  "number",
+  "value",
+  "variable",
+  "filter",
+  "binary",
+  "unary",
+  "condition",
+  "block",
+]);
+const BOUNDED_BINARY = new Set(["+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">="]);
+const BOUNDED_LOGIC = new Set(["and", "or", "in"]);
+const BOUNDED_UNARY = new Set(["-", "[", "{"]);
+/** Built-ins that only count or test what they are given. */
+const BOUNDED_FUNCTIONS = new Set(["exists", "count", "boolean", "not"]);
+
+/**
+ * Whether an expression only reads and combines its input, so it cannot allocate or run much
+ * longer than reading the input does. Such an expression may run on the server's own thread;
+ * any other goes to an isolated worker. False whenever in doubt.
+ */
+export function isBoundedExpression(ast: unknown): boolean {
+  const walk = (node: unknown, depth: number): boolean => {
+    if (depth > 100) return false;
+    if (node === null || typeof node !== "object") return true;
+    if (Array.isArray(node)) return node.every((item) => walk(item, depth + 1));
+    const fields = node as Record<string, unknown>;
+    if (fields.focus !== undefined || fields.index !== undefined || fields.tuple !== undefined)
+      return false;
+    if (typeof fields.type === "string" && !boundedNode(fields)) return false;
+    return Object.entries(fields).every(
+      ([key, child]) => key === "procedure" || walk(child, depth + 1),
+    );
+  };
+  return walk(ast, 0);
+}
+
+function boundedNode(node: Record<string, unknown>): boolean {
+  const { type, value } = node;
+  if (type === "function") {
+    const procedure = node.procedure as { type?: unknown; value?: unknown } | undefined;
+    return procedure?.type === "variable" && BOUNDED_FUNCTIONS.has(String(procedure.value));
+  }
+  if (!BOUNDED_TYPES.has(String(type))) return false;
+  if (type === "binary")
+    return BOUNDED_BINARY.has(String(value)) || BOUNDED_LOGIC.has(String(value));
+  if (type === "unary") return BOUNDED_UNARY.has(String(value));
+  return true;
+}

@@ -6,7 +6,7 @@
 import { setFlagsFromString } from "node:v8";
 import jsonata from "jsonata";
 import type { Issue } from "../errors.ts";
-import { findUnsafeRegex, guardBuiltins } from "./expression-guards.ts";
+import { findUnsafeRegex, guardBuiltins, isBoundedExpression } from "./expression-guards.ts";
 import { type Segment, scanTemplate } from "./template.ts";
 
 // JSONata's time limit cannot interrupt one native RegExp call, so a pattern like
@@ -62,6 +62,7 @@ const TIME_LIMIT_CODE = "D1012";
 const DEPTH_LIMIT_CODE = "D1011";
 
 const cache = new Map<string, jsonata.Expression>();
+const bounded = new WeakMap<jsonata.Expression, boolean>();
 
 /** Compiles `source` once per limits, then returns the same object; throws ExpressionError. */
 export function compileExpression(source: string, limits?: ExpressionLimits): jsonata.Expression {
@@ -74,6 +75,39 @@ export function compileExpression(source: string, limits?: ExpressionLimits): js
 export function checkExpression(source: string): string | undefined {
   const compiled = compileCached(source, DEFAULT_LIMITS);
   return "expression" in compiled ? undefined : parseMessage(compiled.fault);
+}
+
+/**
+ * Whether `source` only reads and combines its input (see isBoundedExpression), so it is safe
+ * to evaluate on the server's own thread. False for one that does not parse.
+ */
+export function isBoundedSource(source: string): boolean {
+  const compiled = compileCached(source, DEFAULT_LIMITS);
+  if (!("expression" in compiled)) return false;
+  let known = bounded.get(compiled.expression);
+  if (known === undefined) {
+    known = isBoundedExpression(compiled.expression.ast());
+    bounded.set(compiled.expression, known);
+  }
+  return known;
+}
+
+/** Every `{{ }}` source in the strings of `value`, leaving out `skipKeys` at the top level. */
+export function templateSources(value: unknown, skipKeys: readonly string[] = []): string[] {
+  const sources: string[] = [];
+  const walk = (item: unknown, skip: readonly string[]) => {
+    if (typeof item === "string") {
+      if (!item.includes("{{")) return;
+      for (const segment of scanTemplate(item).segments)
+        if (segment.kind === "expression") sources.push(segment.source);
+    } else if (Array.isArray(item)) {
+      for (const element of item) walk(element, []);
+    } else if (isPlainObject(item)) {
+      for (const [key, element] of Object.entries(item)) if (!skip.includes(key)) walk(element, []);
+    }
+  };
+  walk(value, skipKeys);
+  return sources;
 }
 
 /** Evaluates `source` over `scope` within the limits; resolves to a JSON value or undefined. */
