@@ -19,8 +19,12 @@ export interface SessionPolicy {
   idleMs: number;
 }
 
-/** Use is recorded at most this often per session, so reads stay reads. */
+/**
+ * Use is recorded at most this often per session, so reads stay reads; a short idle timeout
+ * records it more often (a tenth of it), so a session in use never reads as idle.
+ */
 const TOUCH_EVERY_MS = 60_000;
+const touchEvery = (policy: SessionPolicy) => Math.min(TOUCH_EVERY_MS, policy.idleMs / 10);
 
 /**
  * Creates a session for `userId` and returns its id, the cookie value. Ended sessions are
@@ -45,7 +49,7 @@ export async function createSession(
 
 /**
  * The enabled user behind a live session, or undefined. A session found ended is deleted, and
- * a live one records its use (at most once a minute).
+ * a live one records its use (at most once a minute, more often for short idle timeouts).
  */
 export async function getSessionUser(
   db: Db,
@@ -53,6 +57,16 @@ export async function getSessionUser(
   policy: SessionPolicy,
   now = Date.now(),
 ): Promise<UserRecord | undefined> {
+  return (await getLiveSession(db, id, policy, now))?.user;
+}
+
+/** As getSessionUser, with the session's id hash and end, for what outlives one request. */
+export async function getLiveSession(
+  db: Db,
+  id: string,
+  policy: SessionPolicy,
+  now = Date.now(),
+): Promise<{ user: UserRecord; idHash: string; expiresAt: number } | undefined> {
   const idHash = hashToken(id);
   const session = await getSession(db, idHash);
   if (!session) return undefined;
@@ -61,8 +75,8 @@ export async function getSessionUser(
     return undefined;
   }
   if (session.user.disabled) return undefined;
-  if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await touchSession(db, idHash, now);
-  return session.user;
+  if (now - session.lastSeenAt >= touchEvery(policy)) await touchSession(db, idHash, now);
+  return { user: session.user, idHash, expiresAt: session.expiresAt };
 }
 
 /** Ends one session by the id its cookie holds; an unknown id is no error. */

@@ -10,6 +10,7 @@ import type { SecretStore } from "../secrets/secret-store.ts";
 import type { Store } from "../store/database.ts";
 import type { Role } from "../store/schema.ts";
 import type { UserRecord } from "../store/users.ts";
+import type { Credential, LiveFeeds } from "./live-feeds.ts";
 import type { RateLimitStore } from "./rate-limit/rate-limit-store.ts";
 
 /** What the HTTP layer is given to work with. */
@@ -21,6 +22,8 @@ export interface Services {
   registry: StepRegistry;
   bus: EventBus;
   logger: Logger;
+  /** The open live-feed sockets, closed when the credential that opened them ends. */
+  liveFeeds: LiveFeeds;
   /** Where rate limit counters live; this process's memory when absent (one process only). */
   rateLimitStore?: RateLimitStore;
   /** How this process's loops are doing, for `/readyz`; `off` where its role is not run. */
@@ -40,6 +43,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     user?: UserRecord;
+    /** What signed the request in, beside `user`. */
+    credential?: Credential;
   }
 }
 

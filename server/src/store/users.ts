@@ -201,7 +201,56 @@ export async function getTokenUser(db: Db, hash: string, now: number) {
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || row.disabled_at !== null) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) return undefined;
-  return { user: toUser(row), tokenId: row.token_id };
+  return { user: toUser(row), tokenId: row.token_id, expiresAt: row.expires_at };
+}
+
+/** SQLite caps the variables in one statement; batched look-ups stay well under it. */
+const BATCH = 500;
+
+/** Of these token ids, those still usable at `now`: not revoked, not expired, user enabled. */
+export async function liveTokenIds(db: Db, ids: readonly string[], now: number) {
+  const live = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db
+      .selectFrom("api_tokens")
+      .innerJoin("users", "users.id", "api_tokens.user_id")
+      .select("api_tokens.id")
+      .where("api_tokens.id", "in", ids.slice(i, i + BATCH))
+      .where("api_tokens.revoked_at", "is", null)
+      .where((eb) =>
+        eb.or([eb("api_tokens.expires_at", "is", null), eb("api_tokens.expires_at", ">", now)]),
+      )
+      .where("users.disabled_at", "is", null)
+      .execute();
+    for (const row of rows) live.add(row.id);
+  }
+  return live;
+}
+
+/**
+ * Of these session id hashes, those still live at `now`: not past their end, used since
+ * `idleSince`, user enabled. Nothing is touched: a live feed is not use of the session.
+ */
+export async function liveSessionHashes(
+  db: Db,
+  idHashes: readonly string[],
+  now: number,
+  idleSince: number,
+) {
+  const live = new Set<string>();
+  for (let i = 0; i < idHashes.length; i += BATCH) {
+    const rows = await db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select("sessions.id_hash")
+      .where("sessions.id_hash", "in", idHashes.slice(i, i + BATCH))
+      .where("sessions.expires_at", ">", now)
+      .where((eb) => eb.fn.coalesce("sessions.last_seen_at", "sessions.created_at"), ">", idleSince)
+      .where("users.disabled_at", "is", null)
+      .execute();
+    for (const row of rows) live.add(row.id_hash);
+  }
+  return live;
 }
 
 export async function touchToken(db: Db, tokenId: string, now: number) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasRole } from "../../auth/roles.ts";
-import { getSessionUser, type SessionPolicy } from "../../auth/sessions.ts";
+import { getLiveSession, type SessionPolicy } from "../../auth/sessions.ts";
 import { hashToken } from "../../auth/tokens.ts";
 import type { Config } from "../../config/config.ts";
 import { WeftError } from "../../errors.ts";
@@ -43,16 +43,18 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
       return;
     }
 
-    const user = await identify(db, request, touched, services.config);
-    if (!user)
+    const signedIn = await identify(db, request, touched, services.config);
+    if (!signedIn)
       throw new WeftError(
         "unauthorized",
         "sign in, or send an API token as Authorization: Bearer <token>",
       );
+    const { user, credential } = signedIn;
     if (!hasRole(user.role, access)) {
       throw new WeftError("forbidden", `this needs the ${access} role; you are ${user.role}`);
     }
     request.user = user;
+    request.credential = credential;
   });
 }
 
@@ -74,7 +76,13 @@ async function identify(
       touched.set(found.tokenId, now);
       await touchToken(db, found.tokenId, now);
     }
-    return found.user;
+    const credential = {
+      kind: "token" as const,
+      tokenId: found.tokenId,
+      userId: found.user.id,
+      expiresAt: found.expiresAt,
+    };
+    return { user: found.user, credential };
   }
 
   const session = request.cookies[SESSION_COOKIE];
@@ -83,9 +91,10 @@ async function identify(
   if (UNSAFE.has(request.method) || request.routeOptions.url === EVENTS_ROUTE) {
     checkSameOrigin(request, config);
   }
-  const user = await getSessionUser(db, session, sessionPolicy(config), now);
-  if (!user) throw new WeftError("unauthorized", "the session has ended: sign in again");
-  return user;
+  const live = await getLiveSession(db, session, sessionPolicy(config), now);
+  if (!live) throw new WeftError("unauthorized", "the session has ended: sign in again");
+  const { user, idHash, expiresAt } = live;
+  return { user, credential: { kind: "session" as const, idHash, userId: user.id, expiresAt } };
 }
 
 /**

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { RunEvent } from "../../events/event-map.ts";
 import { getRunRow } from "../../store/run-queries.ts";
 import { getWorkflowRow } from "../../store/workflows.ts";
+import { CREDENTIAL_ENDED_CODE } from "../live-feeds.ts";
 import type { Services } from "../services.ts";
 
 const message = z.discriminatedUnion("type", [
@@ -22,9 +23,11 @@ const message = z.discriminatedUnion("type", [
 
 /**
  * The live feed at `/api/v1/events`: a signed-in client subscribes to runs or workflows
- * (`{"type":"subscribe","runId":"…"}`) and receives their events as they are recorded.
+ * (`{"type":"subscribe","runId":"…"}`) and receives their events as they are recorded. The
+ * socket closes with 4401 when the token or session that opened it ends.
  */
 export function registerEventRoutes(app: FastifyInstance, services: Services): void {
+  app.addHook("onClose", async () => services.liveFeeds.stop());
   app.get(
     "/api/v1/events",
     {
@@ -32,7 +35,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Services): v
       config: { access: "viewer" },
       schema: { tags: ["runs"], summary: "Live run events (WebSocket)" },
     },
-    (socket) => {
+    (socket, request) => {
       const runs = new Set<string>();
       const workflows = new Set<string>();
       let all = false;
@@ -41,7 +44,15 @@ export function registerEventRoutes(app: FastifyInstance, services: Services): v
         if (!all && !runs.has(event.runId) && !workflows.has(event.workflowId)) return;
         socket.send(JSON.stringify({ type: "event", event }));
       });
-      socket.on("close", unsubscribe);
+      // Stop relaying the moment the credential ends, not when the close handshake completes.
+      const forget = services.liveFeeds.add(request.credential!, (reason) => {
+        unsubscribe();
+        socket.close(CREDENTIAL_ENDED_CODE, reason);
+      });
+      socket.on("close", () => {
+        unsubscribe();
+        forget();
+      });
 
       const usage =
         'send {"type":"subscribe","runId":"…"} or {"type":"subscribe","workflowId":"…"}';
