@@ -52,7 +52,39 @@ function forms(value: string): string[] {
     Buffer.from(`user:${value}`).toString("base64").replace(/=+$/, ""),
   ];
 }
-const NEEDLES = [...forms(FIRST), ...forms(SECOND), KEY];
+/** Characters each part of a URL, JSON and Latin-1 base64 treat in their own way. */
+const ODD = 'open sesame/p@x:y<b>&amp;"q\\z\tä\nöüé-KKKK';
+/** Cut into pieces by the URL parser: `?` starts the query and `#` the fragment. */
+const CUTTER = "left-part?mid-part#right-part-LLLL";
+/** How much of a failed answer's body the http step keeps (DETAIL_BYTES). */
+const PREVIEW_BYTES = 2048;
+
+/** The forms of an odd secret: as the URL parser writes each part, JSON-escaped, base64. */
+function oddForms(value: string): string[] {
+  const once = JSON.stringify(value).slice(1, -1);
+  const url = new URL("http://h/");
+  url.username = value;
+  const parsed = (prefix: string) => new URL(prefix + value).href.slice(prefix.length);
+  const encoded = [
+    ...forms(value),
+    parsed("http://h/p/"),
+    parsed("http://h/?"),
+    parsed("http://h/#"),
+    url.username,
+    once,
+    JSON.stringify(once).slice(1, -1),
+    ...value.split(/[?#]/),
+    value.slice(0, 8),
+  ];
+  const base64 = ["", "user:"].flatMap((prefix) => [
+    Buffer.from(`${prefix}${value}`, "latin1").toString("base64").replace(/=+$/, ""),
+    Buffer.from(`${prefix}${encodeURIComponent(value)}`)
+      .toString("base64")
+      .replace(/=+$/, ""),
+  ]);
+  return [...encoded, ...base64];
+}
+const NEEDLES = [...forms(FIRST), ...forms(SECOND), ...oddForms(ODD), ...oddForms(CUTTER), KEY];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "weft-leak-"));
@@ -172,6 +204,73 @@ function everyStoredText(db: SQLite.Database): { table: string; text: string }[]
   }
   return found;
 }
+
+it("masks secrets the URL parser, double JSON escaping, a cut preview and Latin-1 reshape", async () => {
+  // Answers 500 with the request echoed, or for /cut with the body placed across the cut.
+  const echo = await startFakeService((req, res) => {
+    if (!req.path.startsWith("/cut")) {
+      sendJson(res, req.path.startsWith("/ok") ? 200 : 500, { path: req.path, body: req.body });
+      return;
+    }
+    res.writeHead(500, { "content-type": "text/plain" });
+    res.end(`${"x".repeat(PREVIEW_BYTES - 12)}${req.body}`);
+  });
+  try {
+    for (const [name, value] of [
+      ["ODD", ODD],
+      ["CUTTER", CUTTER],
+    ]) {
+      const put = await api(`/api/v1/secrets/${name}`, { method: "PUT", json: { value } });
+      expect(put.status).toBe(201);
+    }
+    const steps: Record<string, string> = {
+      "odd-path": `{ url: "SERVICE/p/{{ secrets.ODD }}" }`,
+      "odd-query": `{ url: "SERVICE/q?k={{ secrets.ODD }}" }`,
+      "odd-userinfo": `{ url: "http://user:{{ $encodeUrlComponent(secrets.ODD) }}@127.0.0.1/" }`,
+      "odd-json": `{ url: "SERVICE/json", method: POST, json: { k: "{{ secrets.ODD }}" } }`,
+      "odd-cut": `{ url: "SERVICE/cut", method: POST, body: "{{ secrets.ODD }}" }`,
+      "odd-basic": `{ url: "SERVICE/ok", headers: { Authorization: "Basic {{ $base64encode('user:' & secrets.ODD) }}" } }`,
+      "odd-cutter": `{ url: "SERVICE/c/{{ secrets.CUTTER }}" }`,
+    };
+    for (const [name, step] of Object.entries(steps)) {
+      const yaml = `name: ${name}\nsteps:\n  - { id: step, type: http, with: ${step} }\n`;
+      await applyYaml(server, yaml.replaceAll("SERVICE", echo.url));
+    }
+
+    const runs: Record<string, RunView> = {};
+    for (const name of Object.keys(steps)) runs[name] = await runToEnd(name);
+
+    const received = (prefix: string) => echo.requests.find((r) => r.path.startsWith(prefix))!;
+    expect(received("/p/").path).toBe(new URL(`http://h/p/${ODD}`).pathname);
+    expect(JSON.parse(received("/json").body)).toEqual({ k: ODD });
+    expect(received("/cut").body).toBe(ODD);
+    const basic = Buffer.from(`user:${ODD}`, "latin1").toString("base64");
+    expect(received("/ok").headers.authorization).toBe(`Basic ${basic}`);
+    expect(received("/c/").path).toBe("/c/left-part?mid-part");
+
+    for (const name of ["odd-path", "odd-query", "odd-json", "odd-cut", "odd-cutter"]) {
+      expect(runs[name]!.steps[0]!.error, name).toMatchObject({ kind: "http-status" });
+    }
+    expect(runs["odd-userinfo"]!.steps[0]!.error).toMatchObject({ kind: "invalid-request" });
+    expect(runs["odd-basic"]!.status).toBe("succeeded");
+    expect(runs["odd-cut"]!.steps[0]!.error).toMatchObject({
+      details: { truncated: true, body: `${"x".repeat(PREVIEW_BYTES - 12)}[redacted]` },
+    });
+    expect(runs["odd-json"]!.steps[0]!.error).toMatchObject({
+      details: { body: { body: '{"k":"[redacted]"}' } },
+    });
+
+    const db = new SQLite(join(dataDir, "weft.db"), { readonly: true });
+    const stored = everyStoredText(db);
+    db.close();
+    const needles = [...oddForms(ODD), ...oddForms(CUTTER)];
+    for (const text of [...lines, ...answers, ...stored.map(({ text }) => text)]) {
+      for (const needle of needles) expect(text).not.toContain(needle);
+    }
+  } finally {
+    await echo.close();
+  }
+});
 
 it("keeps a secret out of logs, answers, every table and the database file", async () => {
   expect(
