@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -54,6 +55,11 @@ export async function writeBackup(
 
   const partial = `${target}.partial-${process.pid}`;
   try {
+    try {
+      createPrivateFile(partial);
+    } catch (error) {
+      throw fileFault(`cannot write the backup to ${target}`, error);
+    }
     const db = new SQLite(source, { fileMustExist: true });
     try {
       db.pragma("busy_timeout = 5000");
@@ -150,6 +156,39 @@ function putInPlace(from: string, to: string, overwrite: boolean): void {
   syncFile(dirname(to));
 }
 
+/**
+ * Creates an empty file only its owner can read, or makes an existing one so. The store holds
+ * sealed secrets, password hashes and run data; SQLite gives its journals the same mode.
+ */
+export function createPrivateFile(file: string): void {
+  rmSync(file, { force: true });
+  closeSync(openSync(file, "wx", PRIVATE));
+  // The mode given to open is narrowed by the umask, never widened; this sets it exactly.
+  chmodSync(file, PRIVATE);
+}
+
+/** Owner read and write, nothing for anyone else. */
+export const PRIVATE = 0o600;
+
+const CAUSES: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  ENOENT: "a folder on the path does not exist",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  EISDIR: "it is a folder",
+};
+
+/** A file-system error as a one-line fault after `what`; others are passed on as they are. */
+export function fileFault(what: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = code === undefined ? undefined : CAUSES[code];
+  if (cause === undefined) return error;
+  return new WeftError("forbidden", `${what}: ${cause}`, { cause: error });
+}
+
 /** fsync a file or folder, so that what was written or renamed survives a power loss. */
 export function syncFile(path: string): void {
   const fd = openSync(path, "r");
@@ -162,8 +201,14 @@ export function syncFile(path: string): void {
 
 /** Removes a store file with whatever journal, WAL or shared-memory file is beside it. */
 export function removeStoreFiles(file: string): void {
-  for (const suffix of ["", "-journal", "-wal", "-shm"])
-    rmSync(`${file}${suffix}`, { force: true });
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) {
+    try {
+      rmSync(`${file}${suffix}`, { force: true });
+    } catch (error) {
+      // Under a path that is not a folder there is nothing to remove.
+      if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+    }
+  }
 }
 
 /** A UTC time for file names, sorting as it reads: 20250131T235959Z. */

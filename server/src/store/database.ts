@@ -57,8 +57,10 @@ export function openSqliteStore(options: SqliteOptions): Store {
  */
 function useIncrementalVacuum(database: SQLite.Database, file: string, logger?: Logger): void {
   if (database.pragma("auto_vacuum", { simple: true }) !== 0) return;
+  // Asked before the pragma below, which itself writes page 1 of an empty file.
+  const tables = database.prepare("select count(*) from sqlite_master").pluck().get() as number;
   database.pragma("auto_vacuum = INCREMENTAL");
-  if (database.pragma("page_count", { simple: true }) === 0) return;
+  if (tables === 0) return;
 
   const started = Date.now();
   try {

@@ -1,8 +1,10 @@
-import { copyFileSync, existsSync, renameSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { WeftError } from "../errors.ts";
 import {
+  createPrivateFile,
+  fileFault,
   listMigrations,
   removeStoreFiles,
   requireIntact,
@@ -41,12 +43,17 @@ export interface RestoreReport {
  */
 export function restoreStore(options: RestoreOptions): RestoreReport {
   const { from, dataDir } = options;
-  const lock = acquireDataDirLock(dataDir, options.onStaleLock);
+  let lock: ReturnType<typeof acquireDataDirLock>;
+  try {
+    lock = acquireDataDirLock(dataDir, options.onStaleLock);
+  } catch (error) {
+    throw fileFault(`cannot restore into ${dataDir}`, error);
+  }
   const staged = join(dataDir, `weft.db.restoring-${process.pid}`);
   try {
     requireBackupFile(from);
     removeStoreFiles(staged);
-    copyFileSync(from, staged);
+    copyPrivately(from, staged, dataDir);
     const { backup, pending } = checkBackup(staged, from, options.knownMigrations);
     syncFile(staged);
 
@@ -58,6 +65,38 @@ export function restoreStore(options: RestoreOptions): RestoreReport {
   } finally {
     removeStoreFiles(staged);
     lock.release();
+  }
+}
+
+/**
+ * Copies `from` into a new file only its owner can read. copyFileSync would give the copy
+ * the backup's mode, which may let anyone read it until a later chmod.
+ */
+function copyPrivately(from: string, to: string, dataDir: string): void {
+  let input: number;
+  try {
+    input = openSync(from, "r");
+  } catch (error) {
+    throw fileFault(`cannot read the backup ${from}`, error);
+  }
+  try {
+    let output: number;
+    try {
+      createPrivateFile(to);
+      output = openSync(to, "r+");
+    } catch (error) {
+      throw fileFault(`cannot restore into ${dataDir}`, error);
+    }
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      for (let read = readSync(input, buffer); read > 0; read = readSync(input, buffer)) {
+        for (let at = 0; at < read; ) at += writeSync(output, buffer, at, read - at);
+      }
+    } finally {
+      closeSync(output);
+    }
+  } finally {
+    closeSync(input);
   }
 }
 

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -271,6 +272,22 @@ describe("weft backup and weft restore", () => {
     expect(readdirSync(join(root, "copies")).filter((n) => n.includes(".partial-"))).toEqual([]);
   });
 
+  it("writes the backup readable by its owner only, whatever the umask", async () => {
+    expect(statSync(backupFile).mode & 0o777).toBe(0o600);
+  });
+
+  it("names the path and the cause in one line when the backup cannot be written", async () => {
+    // A path under a regular file fails with ENOTDIR for any user, root included.
+    const file = join(root, "copies", "file.txt");
+    writeFileSync(file, "a file, not a folder");
+    const target = join(file, "b.db");
+    const result = await weft(dataDir, ["backup", "--to", target]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `weft: cannot write the backup to ${target}: a part of the path is a file, not a folder\n`,
+    );
+  });
+
   it("refuses to restore while the server runs, naming its pid", async () => {
     const result = await weft(dataDir, ["restore", "--from", backupFile]);
     expect(result.code).toBe(1);
@@ -296,6 +313,27 @@ describe("weft backup and weft restore", () => {
     expect(result.stdout).toContain("there was no store there before\n");
     expect(fingerprint(join(fresh, "weft.db"))).toEqual(fingerprint(backupFile));
     expect(existsSync(join(fresh, "weft.lock"))).toBe(false);
+  });
+
+  it("restores the store readable by its owner only, even from a world-readable backup", async () => {
+    const open = join(root, "copies", "world-readable.db");
+    copyFileSync(backupFile, open);
+    chmodSync(open, 0o644);
+    const target = join(root, "private");
+    const result = await weft(target, ["restore", "--from", open]);
+    expect(result.code).toBe(0);
+    expect(statSync(join(target, "weft.db")).mode & 0o777).toBe(0o600);
+  });
+
+  it("names the folder and the cause in one line when it cannot restore there", async () => {
+    const file = join(root, "copies", "not-a-folder.txt");
+    writeFileSync(file, "a file, not a folder");
+    const target = join(file, "data");
+    const result = await weft(target, ["restore", "--from", backupFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `weft: cannot restore into ${target}: a part of the path is a file, not a folder\n`,
+    );
   });
 
   it("restores into the original folder once stopped, moving the old store aside", async () => {
@@ -570,5 +608,24 @@ steps:
     const result = await weft(dataDir, ["migrate"]);
     expect(result.code).toBe(0);
     expect(pragma(file, "auto_vacuum")).toBe(2);
+  });
+
+  it("logs the conversion for an older store only, never for a new one", async () => {
+    const older = folder("convert-logged");
+    const db = new Database(join(older, "weft.db"));
+    db.exec("create table filler (id integer primary key, text text)");
+    db.close();
+    const fresh = folder("new-store");
+    const logs: Record<string, string> = {};
+    for (const dataDir of [older, fresh]) {
+      const server = await createWeftProcess({ dataDir, env: { WEFT_LOG_LEVEL: "info" } });
+      await server.start();
+      await server.stop();
+      logs[dataDir] = server.output();
+      expect(pragma(join(dataDir, "weft.db"), "auto_vacuum")).toBe(2);
+    }
+    expect(logs[older]).toContain("store converted to auto-vacuum");
+    expect(logs[fresh]).not.toContain("store converted to auto-vacuum");
+    expect(logs[fresh]).not.toContain("store not converted");
   });
 });

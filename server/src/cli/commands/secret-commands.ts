@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Config } from "../../config/config.ts";
 import { loadSecretKeys, type SecretKeyring } from "../../secrets/secret-keys.ts";
 import { type SecretAuthor, SecretStore } from "../../secrets/secret-store.ts";
+import { fileFault } from "../../store/backup.ts";
 import { openSqliteStore } from "../../store/database.ts";
 import { migrateToLatest } from "../../store/migrate.ts";
 import type { CliValues } from "../main.ts";
@@ -71,10 +73,16 @@ async function withSecrets<T>(
 async function readValue(file: string | undefined): Promise<string> {
   let text: string;
   if (file !== undefined) {
+    // Named absolute, since a wrapper script may run weft from another folder than the caller.
+    const path = resolve(file);
     try {
-      text = readFileSync(file, "utf8");
+      text = readFileSync(path, "utf8");
     } catch (error) {
-      throw new UsageError(`cannot read --value-file ${file}: ${(error as Error).message}`);
+      const what = `cannot read --value-file ${path}`;
+      const fault = fileFault(what, error);
+      throw new UsageError(
+        fault === error ? `${what}: ${(error as Error).message}` : (fault as Error).message,
+      );
     }
   } else {
     if (process.stdin.isTTY)
