@@ -26,15 +26,15 @@ export async function createUser(db: Db, input: NewUser, passwordHash?: string) 
 }
 
 /**
- * Disables a user and ends their sessions. The last enabled admin cannot be disabled: no one
- * would be left to manage the instance.
+ * Disables a user and ends their sessions; returns their id. The last enabled admin cannot be
+ * disabled: no one would be left to manage the instance.
  */
-export async function disableUser(db: Db, email: string): Promise<void> {
+export async function disableUser(db: Db, email: string): Promise<string> {
   // Count and change in one write transaction, so two admins cannot disable each other.
-  await inWriteTransaction(db, (tx) => disableIn(tx, email));
+  return inWriteTransaction(db, (tx) => disableIn(tx, email));
 }
 
-async function disableIn(db: Db, email: string): Promise<void> {
+async function disableIn(db: Db, email: string): Promise<string> {
   const user = await getUserByEmail(db, email.trim().toLowerCase());
   if (!user) throw new NotFoundError("user", email);
   if (user.role === "admin" && user.disabled_at === null) {
@@ -50,6 +50,7 @@ async function disableIn(db: Db, email: string): Promise<void> {
   }
   await setUserDisabled(db, user.email, true);
   await endUserSessions(db, user.id);
+  return user.id;
 }
 
 /**
@@ -68,7 +69,7 @@ export async function changePassword(
     throw new WeftError("forbidden", "currentPassword is wrong");
 
   const fault =
-    passwords.newPassword === passwords.currentPassword
+    passwords.newPassword.normalize("NFKC") === passwords.currentPassword.normalize("NFKC")
       ? "must differ from currentPassword"
       : checkPasswordRule(passwords.newPassword);
   if (fault) throw new ValidationError([{ path: "newPassword", message: fault }]);

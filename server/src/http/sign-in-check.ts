@@ -28,7 +28,7 @@ export async function requireSignIn(
   credentials: { email: string; password: string },
 ): Promise<UserTable> {
   const email = credentials.email.trim().toLowerCase();
-  const locked = (await lockout.lockedUntil(email)) !== undefined;
+  const locked = !(await lockout.beginAttempt(email));
   const row = await getUserByEmail(db, email);
   const valid = await verifyPassword(credentials.password, row?.password_hash ?? DUMMY_HASH);
 
@@ -44,7 +44,8 @@ export async function requireSignIn(
     return row;
   }
 
-  // Tries during a lock do not extend it: it ends on time for the account's owner.
+  // Tries refused as locked are not counted again: they cannot extend a lock, and one
+  // not yet set is set by the checked try that fails.
   const lockedNow = refusal !== "locked" && (await lockout.recordFailure(email));
   await recordAudit(db, {
     actor: { email },

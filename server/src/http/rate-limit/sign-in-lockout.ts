@@ -28,10 +28,20 @@ export class SignInLockout {
     return (await this.#store.get(lockKey(email)))?.resetAt;
   }
 
-  /** Counts a refused sign-in; true when this one locked the email. */
-  async recordFailure(email: string): Promise<boolean> {
+  /**
+   * Counts a try before its password is checked, so that tries sent at once cannot check more
+   * passwords than the policy allows; false when the try must be refused as locked.
+   */
+  async beginAttempt(email: string): Promise<boolean> {
+    if ((await this.lockedUntil(email)) !== undefined) return false;
     const streak = await this.#store.hit(streakKey(email), STREAK_MS);
-    if (streak.count < this.#policy.after) return false;
+    return streak.count <= this.#policy.after;
+  }
+
+  /** After a try begun with `beginAttempt` failed; true when the email is locked now. */
+  async recordFailure(email: string): Promise<boolean> {
+    const streak = await this.#store.get(streakKey(email));
+    if ((streak?.count ?? 0) < this.#policy.after) return false;
     await this.#store.hit(lockKey(email), this.#policy.lockoutMs);
     // After the lock the email starts a new run with every try again.
     await this.#store.reset(streakKey(email));

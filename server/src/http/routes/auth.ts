@@ -4,7 +4,7 @@ import { hashPassword } from "../../auth/passwords.ts";
 import { createSession, endSession } from "../../auth/sessions.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
 import { changePassword, createUser, disableUser } from "../../auth/users.ts";
-import { ConflictError, NotFoundError } from "../../errors.ts";
+import { ConflictError, NotFoundError, WeftError } from "../../errors.ts";
 import { inWriteTransaction } from "../../store/transaction.ts";
 import {
   countUsers,
@@ -66,7 +66,10 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       const row = await requireSignIn(db, fastify.rateLimits.lockout, request, request.body);
       // Always a fresh id, and the session the browser carried in ends: no fixation.
       const carried = request.cookies[SESSION_COOKIE];
-      if (carried) await endSession(db, carried);
+      if (carried) {
+        await endSession(db, carried);
+        services.liveFeeds.ended({ kind: "session", idHash: hashToken(carried) });
+      }
       const session = await createSession(db, row.id, sessionPolicy(services.config));
       setSessionCookie(request, reply, services.config, session);
       await auditRequest(db, request, {
@@ -100,12 +103,28 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       },
     },
     async (request, reply) => {
-      const session = await changePassword(
-        db,
-        request.user!.email,
-        request.body,
-        sessionPolicy(services.config),
-      );
+      // The current password is a guess like a sign-in's (a stolen token must not become a
+      // password oracle): the same lockout counts it, and a failure is audited.
+      const email = request.user!.email;
+      const lockout = fastify.rateLimits.lockout;
+      let session: string;
+      try {
+        if (!(await lockout.beginAttempt(email)))
+          throw new WeftError("forbidden", "currentPassword is wrong");
+        session = await changePassword(db, email, request.body, sessionPolicy(services.config));
+      } catch (error) {
+        if (error instanceof WeftError && error.message === "currentPassword is wrong") {
+          await lockout.recordFailure(email);
+          await auditRequest(db, request, {
+            action: "user.password",
+            target: { type: "user", id: email },
+            outcome: "failure",
+          });
+        }
+        throw error;
+      }
+      await lockout.recordSuccess(email);
+      services.liveFeeds.ended({ kind: "sessions-of", userId: request.user!.id });
       setSessionCookie(request, reply, services.config, session);
       await auditRequest(db, request, {
         action: "user.password",
@@ -123,6 +142,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       if (session) {
         const user = (await getSession(db, hashToken(session)))?.user;
         await deleteSession(db, hashToken(session));
+        services.liveFeeds.ended({ kind: "session", idHash: hashToken(session) });
         if (user) {
           await auditRequest(db, request, {
             actor: { id: user.id, email: user.email },
@@ -170,7 +190,8 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
       },
     },
     async (request, reply) => {
-      await disableUser(db, request.params.email);
+      const userId = await disableUser(db, request.params.email);
+      services.liveFeeds.ended({ kind: "user", userId });
       await auditRequest(db, request, {
         action: "user.disable",
         target: { type: "user", id: request.params.email.trim().toLowerCase() },
@@ -252,6 +273,7 @@ function registerTokenRoutes(fastify: FastifyInstance, services: Services): void
         .executeTakeFirst();
       if (!(await revokeToken(db, request.user!.id, request.params.id)))
         throw new NotFoundError("token", request.params.id);
+      services.liveFeeds.ended({ kind: "token", tokenId: request.params.id });
       await auditRequest(db, request, {
         action: "token.revoke",
         target: { type: "token", id: request.params.id },
