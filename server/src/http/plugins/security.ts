@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { isIP } from "node:net";
 import { dirname, join } from "node:path";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
@@ -107,9 +108,23 @@ function corsOptions(origins: string[]) {
  * (`WEFT_PUBLIC_URL`'s, else the request's) or one listed in `WEFT_CORS_ORIGINS`.
  */
 export function isTrustedOrigin(origin: string, request: FastifyRequest, config: Config): boolean {
+  if (origin !== "*" && config.corsOrigins.includes(origin)) return true;
   // With a public URL set, that is the one own origin; the Host header is the caller's to choose.
-  const own = config.publicUrl
-    ? new URL(config.publicUrl).origin
-    : `${request.protocol}://${request.host}`;
-  return origin === own || (origin !== "*" && config.corsOrigins.includes(origin));
+  if (config.publicUrl) return origin === new URL(config.publicUrl).origin;
+  // Without one, the request's own origin counts only under an address or `localhost`: a
+  // page on a name the attacker controls that re-resolves to this server (DNS rebinding)
+  // would otherwise be same-origin with it.
+  // A trusted proxy's forwarded host is the operator's word (request.host differs from the
+  // Host header only then).
+  const viaTrustedProxy = request.host !== request.headers.host;
+  return (
+    origin === `${request.protocol}://${request.host}` &&
+    (viaTrustedProxy || isAddressHost(request.hostname))
+  );
+}
+
+/** An IP literal or `localhost`: names no one else can point at this server. */
+function isAddressHost(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, "");
+  return isIP(bare) !== 0 || bare === "localhost" || bare.endsWith(".localhost");
 }
