@@ -162,3 +162,23 @@ function malformed(name: string, shape: string): never {
 function mismatch(name: string): never {
   throw new WeftError("unauthorized", `${name} does not match the body`);
 }
+
+/**
+ * What names one delivery, so that a replay of a signed delivery (within its timestamp
+ * window, or a sender's own retry) starts no second run: the sender's delivery id where the
+ * scheme has one, else the signature itself, which only the sender can make.
+ */
+export function deliveryId(verify: Verify, headers: IncomingHttpHeaders): string | undefined {
+  const header = (name: string) => {
+    const value = headers[name];
+    return typeof value === "string" && value.length > 0 ? value : undefined;
+  };
+  if (verify.scheme === "github")
+    return header("x-github-delivery") ?? header("x-hub-signature-256");
+  if (verify.scheme === "stripe") return header("stripe-signature");
+  if (verify.scheme === "slack") {
+    const signature = header("x-slack-signature");
+    return signature && `${header("x-slack-request-timestamp") ?? ""}:${signature}`;
+  }
+  return header("webhook-id");
+}

@@ -361,3 +361,19 @@ function readPayloadFiles(): string[] {
     .filter((name) => name.endsWith(".json"))
     .sort();
 }
+
+describe("replayed signed deliveries", () => {
+  it.each(["github", "stripe", "slack", "standard"] as const)(
+    "%s: the same delivery sent twice starts one run",
+    async (scheme) => {
+      const body = Buffer.from(JSON.stringify({ replay: scheme, at: Date.now() }));
+      const headers = signers[scheme](body);
+      const first = await deliver(scheme, body, headers);
+      const again = await deliver(scheme, body, headers);
+      expect([first.status, again.status]).toEqual([202, 202]);
+      const a = (await first.json()) as { runId: string };
+      const b = (await again.json()) as { runId: string; duplicate?: boolean };
+      expect(b).toEqual({ runId: a.runId, status: "queued", duplicate: true });
+    },
+  );
+});

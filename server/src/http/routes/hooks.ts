@@ -9,7 +9,7 @@ import { NotFoundError, WeftError } from "../../errors.ts";
 import { getWebhookByKey, getWorkflowRow } from "../../store/workflows.ts";
 import { checkJsonEntries } from "../plugins/body-limits.ts";
 import { asZod, type Services } from "../services.ts";
-import { requireValidSignature } from "../webhook-signatures.ts";
+import { deliveryId, requireValidSignature } from "../webhook-signatures.ts";
 
 /** Headers a delivery's sender may use to authenticate; never stored with the run. */
 const PRIVATE_HEADERS = new Set(["authorization", "cookie", "proxy-authorization"]);
@@ -84,14 +84,20 @@ async function receive(services: Services, request: Delivery, reply: FastifyRepl
   if (trigger.verify) await verifySignature(services, trigger.verify, request, raw);
 
   const payload = describeDelivery(request, raw, hook.trigger_id, services.config.maxJsonKeys);
+  const delivery = trigger.verify && deliveryId(trigger.verify, request.headers);
   const started = await services.engine.startRun({
     workflowId: workflow.id,
     triggerType: "webhook",
     triggerId: hook.trigger_id,
     trigger: payload,
+    ...(delivery ? { dedupeKey: `webhook:${workflow.id}:${hook.trigger_id}:${delivery}` } : {}),
   });
   if (!trigger.respond?.wait)
-    return reply.status(202).send({ runId: started.runId, status: "queued" });
+    return reply.status(202).send({
+      runId: started.runId,
+      status: "queued",
+      ...(started.duplicate ? { duplicate: true } : {}),
+    });
   return respondWithOutput(services, reply, started.runId, trigger);
 }
 
