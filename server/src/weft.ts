@@ -6,6 +6,7 @@ import type { StepRegistry } from "./engine/step-registry.ts";
 import { createCoreStepRegistry } from "./engine/steps/index.ts";
 import { createInProcessEventBus, type EventBus } from "./events/event-bus.ts";
 import { buildApp } from "./http/app.ts";
+import { LiveFeeds } from "./http/live-feeds.ts";
 import { startTlsServices } from "./http/tls.ts";
 import type { Logger } from "./observability/logger.ts";
 import { createInProcessQueue } from "./queue/in-process-queue.ts";
@@ -92,6 +93,7 @@ async function assemble(
     registry,
     bus,
     logger,
+    liveFeeds: new LiveFeeds(store.db, config, logger),
     loops: () => ({
       workers: !roles.workers ? "off" : started ? engine.sweepLoop.status() : "stopped",
       scheduler: !roles.scheduler ? "off" : started ? scheduler.loop.status() : "stopped",
@@ -99,6 +101,20 @@ async function assemble(
   });
 
   let stopTls = async () => {};
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      started = false;
+      await stopTls();
+      await app.close();
+      await scheduler.stop();
+      await engine.stop(config.shutdownGraceMs);
+      await upkeep?.stop();
+      await secrets.stopRefreshing();
+      await store.close();
+    })();
+    return stopping;
+  };
   return {
     config,
     store,
@@ -117,19 +133,16 @@ async function assemble(
       upkeep?.start();
       started = true;
       if (!roles.http) return "";
-      const url = await app.listen({ host: config.host, port: config.port });
-      stopTls = await startTlsServices(app, config, logger);
-      return url;
+      try {
+        const url = await app.listen({ host: config.host, port: config.port });
+        stopTls = await startTlsServices(app, config, logger);
+        return url;
+      } catch (error) {
+        // A taken port must not leave workers and timers running a server that serves nothing.
+        await stop();
+        throw error;
+      }
     },
-    async stop() {
-      started = false;
-      await stopTls();
-      await app.close();
-      await scheduler.stop();
-      await engine.stop(config.shutdownGraceMs);
-      await upkeep?.stop();
-      await secrets.stopRefreshing();
-      await store.close();
-    },
+    stop,
   };
 }

@@ -56,7 +56,9 @@ function renderEnvFile(mode: "development" | "production"): string {
     }
     lines.push(...wrap(doc.description.replaceAll("`", ""), 96).map((line) => `# ${line}`));
     const value = mode === "production" ? (doc.production ?? doc.example) : doc.example;
-    if (value !== undefined && value !== "" && value !== fallback) lines.push(`${name}=${value}`);
+    // Quoted when it holds spaces: shells, systemd and compose all read `NAME="a b"` alike.
+    const written = /\s/.test(value ?? "") ? `"${value}"` : value;
+    if (value !== undefined && value !== "" && value !== fallback) lines.push(`${name}=${written}`);
     else lines.push(`# ${name}=${fallback ?? ""}`);
   }
   return `${lines.join("\n")}\n`;

@@ -258,13 +258,18 @@ const configSchema = z.object({
   }),
   WEFT_SECRET_KEY: setting(
     "WEFT_SECRET_KEY",
-    z.string().min(32, "must be at least 32 characters").optional(),
+    z
+      .string()
+      .min(32, "must be at least 32 characters")
+      // A placeholder copied from an example (`<…>`, words with spaces) is no key.
+      .regex(/^[^\s<>]+$/, "must be a generated key: no spaces or <>, e.g. openssl rand -base64 32")
+      .optional(),
     {
       group: "Security",
       description:
         "at least 32 characters (e.g. `openssl rand -base64 32`); encrypts the secrets store with AES-256-GCM. Required in production; development keeps a generated one in `WEFT_DATA_DIR/secret.key`",
       example: "",
-      production: "<output of: openssl rand -base64 32>",
+      production: "",
       sensitive: true,
     },
   ),
@@ -287,6 +292,12 @@ const configSchema = z.object({
   WEFT_SESSION_IDLE_TIMEOUT: setting("WEFT_SESSION_IDLE_TIMEOUT", duration("24h", "1m", "365d"), {
     group: "Security",
     description: "a sign-in unused this long ends (1m to 365d)",
+  }),
+  WEFT_LIVE_FEED_RECHECK: setting("WEFT_LIVE_FEED_RECHECK", duration("30s", "100ms", "1h"), {
+    group: "Security",
+    description:
+      "how often each open live-feed socket's token or sign-in is checked again, to close it " +
+      "once revoked, ended or disabled elsewhere (100ms to 1h)",
   }),
   WEFT_RATE_LIMIT_SIGNIN: setting("WEFT_RATE_LIMIT_SIGNIN", rate("10/1m"), {
     group: "Rate limits",
@@ -433,6 +444,7 @@ export interface Config {
   previousSecretKey: string | undefined;
   sessionTtlMs: number;
   sessionIdleMs: number;
+  liveFeedRecheckMs: number;
   rateLimits: {
     signIn: Rate | undefined;
     api: Rate | undefined;
@@ -471,7 +483,9 @@ export class ConfigError extends Error {
 
 /** Reads the settings from `env` (and a `.env` file in the working folder when present). */
 export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
-  const parsed = configSchema.safeParse(env);
+  // An empty value means unset, so an env file or a drop-in can switch a setting back off.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = configSchema.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => fault(env, String(issue.path[0]), issue.message)),
@@ -507,6 +521,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     previousSecretKey: c.WEFT_SECRET_KEY_PREVIOUS,
     sessionTtlMs: c.WEFT_SESSION_TTL,
     sessionIdleMs: c.WEFT_SESSION_IDLE_TIMEOUT,
+    liveFeedRecheckMs: c.WEFT_LIVE_FEED_RECHECK,
     rateLimits: {
       signIn: c.WEFT_RATE_LIMIT_SIGNIN,
       api: c.WEFT_RATE_LIMIT_API,

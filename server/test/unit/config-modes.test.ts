@@ -117,3 +117,18 @@ describe("TLS", () => {
     });
   });
 });
+
+describe("empty values and placeholders", () => {
+  it("reads an empty variable as unset", () => {
+    const config = loadConfig({ WEFT_BACKUP_SCHEDULE: "", WEFT_PUBLIC_URL: "", WEFT_PORT: "" });
+    expect(config.backups.schedule).toBeUndefined();
+    expect(config.publicUrl).toBeUndefined();
+    expect(config.port).toBe(8080);
+  });
+
+  it("refuses a placeholder copied as the secret key", () => {
+    expect(faults({ WEFT_SECRET_KEY: "<output of: openssl rand -base64 32>" })).toEqual([
+      "WEFT_SECRET_KEY=(hidden): must be a generated key: no spaces or <>, e.g. openssl rand -base64 32",
+    ]);
+  });
+});

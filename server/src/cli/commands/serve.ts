@@ -1,8 +1,9 @@
-import type { Config } from "../../config/config.ts";
+import { type Config, ConfigError } from "../../config/config.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from "../../store/lock.ts";
 import { countUsers } from "../../store/users.ts";
 import { createWeft } from "../../weft.ts";
+import { printError } from "../output.ts";
 
 /** `weft serve`: everything in one process until SIGTERM or SIGINT. */
 export async function runServe(config: Config): Promise<number> {
@@ -31,6 +32,11 @@ export async function runServe(config: Config): Promise<number> {
       logger.warn({ setup: `${url}/api/v1/setup` }, `${hint} or POST /api/v1/setup`);
     }
   } catch (error) {
+    lock.release();
+    if (error instanceof ConfigError) {
+      printError(error.message);
+      return 78;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE")
       logger.fatal(
@@ -38,7 +44,6 @@ export async function runServe(config: Config): Promise<number> {
         "the port is taken: set WEFT_PORT to a free one",
       );
     else logger.fatal({ err: error }, "weft could not start");
-    lock.release();
     return 1;
   }
 
