@@ -111,15 +111,23 @@ function afterCommit(host: TransitionHost, t: Transition): void {
   host.bus.publish(t.events);
 }
 
+const LOG_STEP_LEVELS = new Set(["info", "warn", "error"]);
+
 function logEvent(logger: Logger, event: RunEvent): void {
-  const data = event.data as Record<string, unknown>;
+  const { level: stepLevel, ...data } = event.data as Record<string, unknown>;
   const fields = {
     runId: event.runId,
     workflowId: event.workflowId,
     stepId: event.stepId,
     ...data,
   };
-  const level = event.type.endsWith(":failed") ? "warn" : "info";
+  // A log step's own level is the line's level: as a field it would clash with pino's.
+  const level =
+    event.type === "step:log" && LOG_STEP_LEVELS.has(String(stepLevel))
+      ? (stepLevel as "info" | "warn" | "error")
+      : event.type.endsWith(":failed")
+        ? "warn"
+        : "info";
   logger[level](fields, event.type.replace(":", " "));
 }
 

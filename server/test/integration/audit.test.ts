@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "../helpers/problem.ts";
@@ -5,7 +6,7 @@ import { applyYaml, startTestServer, type TestServer } from "../helpers/test-ser
 
 /** The audit log: what the API and CLI record, and GET /api/v1/audit with its filters. */
 
-const BIN = "/work/main/server/bin/weft.js";
+const BIN = join(import.meta.dirname, "..", "..", "bin", "weft.js");
 const PASSWORD = "a-long-password";
 const WRONG = "not-the-password";
 

@@ -7,7 +7,7 @@ import { startTestServer } from "../helpers/test-server.ts";
 
 /** The weft command, spawned as a user would run it, on a fresh data folder. */
 
-const BIN = "/work/main/server/bin/weft.js";
+const BIN = join(import.meta.dirname, "..", "..", "bin", "weft.js");
 let dir: string;
 
 interface Result {

@@ -188,6 +188,7 @@ describe("logs", () => {
     expect(lines.find((l) => l.runId === runId && l.msg === "step log")).toMatchObject({
       stepId: "a",
       message: "hello",
+      level: 30,
     });
     expect(lines.find((l) => l.runId === runId && l.msg === "step succeeded")).toMatchObject({
       stepId: "a",
