@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 
@@ -95,6 +96,56 @@ test("workflows saved through the API are listed, searched by name and filtered 
   await expect(rows).toHaveCount(2);
 });
 
+test("runs are listed, filtered by status in the URL, and exported as CSV", async () => {
+  // One workflow whose transform fails at run time when its input says so.
+  const flaky = [
+    "name: flaky",
+    "description: fails when asked to",
+    "triggers:",
+    "  - type: manual",
+    "steps:",
+    "  - id: check",
+    "    type: transform",
+    '    with: { expression: \'trigger.input.fail ? $error("asked to fail") : "fine"\' }',
+  ].join("\n");
+  expect(await savedFromPage(page, flaky)).toBe(201);
+  const failedId = await startedFromPage(page, "flaky", { fail: true });
+  const succeededId = await startedFromPage(page, "flaky", { fail: false });
+  await expect.poll(() => runStatus(page, failedId)).toBe("failed");
+  await expect.poll(() => runStatus(page, succeededId)).toBe("succeeded");
+
+  await page.getByRole("link", { name: "Runs" }).click();
+  await expect(page).toHaveURL(/\/runs$/);
+  const rows = page.getByRole("table", { name: "Runs" }).locator("tbody tr");
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator(`tr[data-run-id="${failedId}"]`)).toContainText("failed");
+  await expect(page.locator(`tr[data-run-id="${succeededId}"]`)).toContainText("succeeded");
+  await page.screenshot({ path: join(SCREENSHOTS, "runs.png"), fullPage: true });
+
+  await page.getByRole("combobox", { name: "Status" }).click();
+  await page.getByRole("option", { name: "failed" }).click();
+  await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(/[?&]status=failed/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute("data-run-id", failedId);
+
+  await page.reload();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute("data-run-id", failedId);
+  await page.screenshot({ path: join(SCREENSHOTS, "runs-failed.png"), fullPage: true });
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
+  const csv = await readFile(await download.path(), "utf8");
+  const lines = csv.split("\r\n").filter((line) => line !== "");
+  expect(lines[0]?.startsWith("id,workflowId,workflowName")).toBe(true);
+  expect(lines).toHaveLength(2);
+  expect(lines[1]?.startsWith(`${failedId},`)).toBe(true);
+  expect(csv).not.toContain(succeededId);
+});
+
 test("a viewer sees their role, and the server refuses them a change", async () => {
   const created = await page.evaluate(async (viewer) => {
     const body = JSON.stringify({ ...viewer, role: "viewer" });
@@ -111,7 +162,8 @@ test("a viewer sees their role, and the server refuses them a change", async () 
   await expect(page).toHaveURL(/\/workflows$/);
   await expect(page.getByTestId("user-email")).toHaveText(VIEWER.email);
   await expect(page.getByTestId("user-role")).toHaveText("viewer");
-  await expect(page.getByRole("table", { name: "Workflows" }).locator("tbody tr")).toHaveCount(2);
+  // The two from the workflows test and the runs test's "flaky".
+  await expect(page.getByRole("table", { name: "Workflows" }).locator("tbody tr")).toHaveCount(3);
   await page.screenshot({ path: join(SCREENSHOTS, "workflows-viewer.png"), fullPage: true });
 
   expect(await savedFromPage(page, yaml("by-a-viewer", "x"))).toBe(403);
@@ -168,6 +220,30 @@ function savedFromPage(tab: Page, definition: string): Promise<number> {
     const headers = { "content-type": "application/yaml" };
     return (await fetch("/api/v1/workflows", { method: "POST", headers, body })).status;
   }, definition);
+}
+
+/** Starts a run of a workflow by hand from inside the page; returns its id. */
+function startedFromPage(tab: Page, workflow: string, input: unknown): Promise<string> {
+  return tab.evaluate(
+    async ([name, body]) => {
+      const headers = { "content-type": "application/json" };
+      const response = await fetch(`/api/v1/workflows/${name}/runs`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ input: body }),
+      });
+      if (response.status !== 202) throw new Error(`start answered ${response.status}`);
+      return ((await response.json()) as { runId: string }).runId;
+    },
+    [workflow, input] as const,
+  );
+}
+
+function runStatus(tab: Page, id: string): Promise<string> {
+  return tab.evaluate(async (runId) => {
+    const response = await fetch(`/api/v1/runs/${runId}`);
+    return ((await response.json()) as { status: string }).status;
+  }, id);
 }
 
 function yaml(name: string, tag: string): string {

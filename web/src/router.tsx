@@ -11,6 +11,7 @@ import {
 } from "@tanstack/react-router";
 import { sessionQuery } from "./auth/session.ts";
 import { ErrorAlert } from "./components/error-alert.tsx";
+import { parseRunSearch } from "./pages/runs/run-search.ts";
 import { parseWorkflowSearch } from "./pages/workflows/workflow-search.ts";
 import { AppLayout } from "./shell/app-layout.tsx";
 
@@ -78,10 +79,17 @@ const workflowsRoute = createRoute({
   ),
 });
 
+const runsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/runs",
+  validateSearch: parseRunSearch,
+  component: lazyRouteComponent(() => import("./pages/runs/runs-page.tsx"), "RunsPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
-  appRoute.addChildren([indexRoute, workflowsRoute]),
+  appRoute.addChildren([indexRoute, workflowsRoute, runsRoute]),
 ]);
 
 /** The app's router; pages load on first visit, each in its own chunk. */

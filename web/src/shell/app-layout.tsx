@@ -7,7 +7,10 @@ import { ErrorAlert } from "../components/error-alert.tsx";
 const route = getRouteApi("/_app");
 
 /** Pages the navigation lists; a page joins here when it exists. */
-const PAGES = [{ to: "/workflows", label: "Workflows" }] as const;
+const PAGES = [
+  { to: "/workflows", label: "Workflows" },
+  { to: "/runs", label: "Runs" },
+] as const;
 
 /** The signed-in frame: header with the user and sign-out, navigation, and the page. */
 export function AppLayout() {

@@ -1,0 +1,240 @@
+import {
+  Badge,
+  Button,
+  Center,
+  Group,
+  Loader,
+  MultiSelect,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useDebouncedCallback } from "@mantine/hooks";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { getRouteApi } from "@tanstack/react-router";
+import { useEffect, useState } from "react";
+import type { RunPage, RunSummary } from "../../api/answers.ts";
+import { api, requireOk } from "../../api/client.ts";
+import { ErrorAlert } from "../../components/error-alert.tsx";
+import {
+  hasRunFilters,
+  isoToLocalInput,
+  localInputToIso,
+  RUN_STATUSES,
+  type RunSearch,
+  runExportHref,
+  runFilterParams,
+  statusesOf,
+  TRIGGER_TYPES,
+  type TriggerType,
+} from "./run-search.ts";
+
+const route = getRouteApi("/_app/runs");
+const PAGE_SIZE = 50;
+
+const STATUS_COLORS: Record<string, string> = {
+  queued: "gray",
+  running: "blue",
+  succeeded: "green",
+  failed: "red",
+  cancelled: "yellow",
+};
+
+/** Every run, newest first, filtered by status, workflow, trigger and time, a page at a time. */
+export function RunsPage() {
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const setSearch = (next: RunSearch) => navigate({ search: next, replace: true });
+  const list = useInfiniteQuery({
+    queryKey: ["runs", search],
+    queryFn: ({ pageParam }) =>
+      requireOk<RunPage>(
+        api.GET("/api/v1/runs", {
+          params: { query: { ...runFilterParams(search), limit: PAGE_SIZE, cursor: pageParam } },
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const runs = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Runs
+        </Title>
+        <Group gap="xs">
+          <Button component="a" variant="default" href={runExportHref(search, "csv")} download>
+            Export CSV
+          </Button>
+          <Button component="a" variant="default" href={runExportHref(search, "json")} download>
+            Export JSON
+          </Button>
+        </Group>
+      </Group>
+      <Filters search={search} onChange={setSearch} />
+      {list.isPending ? (
+        <Center p="xl">
+          <Loader aria-label="Loading runs" />
+        </Center>
+      ) : list.isError ? (
+        <ErrorAlert error={list.error} title="The runs could not be loaded" />
+      ) : runs.length === 0 ? (
+        <Paper withBorder p="xl" radius="md">
+          {hasRunFilters(search) ? (
+            <Stack gap="sm" align="flex-start">
+              <Text>No runs match these filters.</Text>
+              <Button variant="default" onClick={() => setSearch({})}>
+                Clear filters
+              </Button>
+            </Stack>
+          ) : (
+            <Text>No runs yet: start one from a workflow.</Text>
+          )}
+        </Paper>
+      ) : (
+        <RunTable runs={runs} />
+      )}
+      {list.hasNextPage ? (
+        <Group justify="center">
+          <Button
+            variant="default"
+            loading={list.isFetchingNextPage}
+            onClick={() => list.fetchNextPage()}
+          >
+            Load more
+          </Button>
+        </Group>
+      ) : null}
+      {list.isFetchNextPageError ? (
+        <ErrorAlert error={list.error} title="More could not be loaded" />
+      ) : null}
+    </Stack>
+  );
+}
+
+function RunTable({ runs }: { runs: RunSummary[] }) {
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table striped highlightOnHover aria-label="Runs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Run</Table.Th>
+            <Table.Th>Workflow</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Trigger</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Duration</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {runs.map((run) => (
+            <Table.Tr key={run.id} data-run-id={run.id}>
+              <Table.Td>
+                <Text ff="monospace" size="sm" title={run.id}>
+                  {/* Ids are time-ordered (ULIDs): runs of one moment differ at the end. */}
+                  {run.id.slice(-8)}
+                </Text>
+              </Table.Td>
+              <Table.Td>{run.workflowName}</Table.Td>
+              <Table.Td>
+                <Badge color={STATUS_COLORS[run.status] ?? "gray"} variant="light">
+                  {run.status}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{run.triggerType}</Table.Td>
+              <Table.Td>
+                {run.createdAt ? (
+                  <time dateTime={run.createdAt}>{new Date(run.createdAt).toLocaleString()}</time>
+                ) : null}
+              </Table.Td>
+              <Table.Td>{run.durationMs === null ? "—" : formatDuration(run.durationMs)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** Status and trigger apply at once; the workflow is debounced into the URL as it is typed. */
+function Filters({ search, onChange }: { search: RunSearch; onChange(next: RunSearch): void }) {
+  const [workflow, setWorkflow] = useState(search.workflow ?? "");
+  const applyWorkflow = useDebouncedCallback((value: string) => {
+    const w = value.trim();
+    onChange({ ...search, workflow: w === "" ? undefined : w });
+  }, 250);
+
+  // A cleared filter or a pasted URL shows in the field; the URL's trimmed copy does not
+  // overwrite what is being typed.
+  useEffect(() => {
+    setWorkflow((current) =>
+      current.trim() === (search.workflow ?? "") ? current : (search.workflow ?? ""),
+    );
+  }, [search.workflow]);
+
+  const statuses = statusesOf(search.status);
+  return (
+    <Group align="flex-end">
+      <MultiSelect
+        label="Status"
+        placeholder={statuses.length === 0 ? "any status" : undefined}
+        data={[...RUN_STATUSES]}
+        value={statuses}
+        clearable
+        onChange={(values) => {
+          const chosen = statusesOf(values);
+          onChange({ ...search, status: chosen.length === 0 ? undefined : chosen.join(",") });
+        }}
+        miw={220}
+      />
+      <TextInput
+        label="Workflow"
+        placeholder="id or name"
+        value={workflow}
+        onChange={(event) => {
+          setWorkflow(event.currentTarget.value);
+          applyWorkflow(event.currentTarget.value);
+        }}
+      />
+      <Select
+        label="Trigger"
+        placeholder="any trigger"
+        data={[...TRIGGER_TYPES]}
+        value={search.trigger ?? null}
+        clearable
+        onChange={(value) =>
+          onChange({ ...search, trigger: (value as TriggerType | null) ?? undefined })
+        }
+      />
+      <TextInput
+        label="From"
+        type="datetime-local"
+        value={isoToLocalInput(search.from)}
+        onChange={(event) =>
+          onChange({ ...search, from: localInputToIso(event.currentTarget.value) })
+        }
+      />
+      <TextInput
+        label="To"
+        type="datetime-local"
+        value={isoToLocalInput(search.to)}
+        onChange={(event) =>
+          onChange({ ...search, to: localInputToIso(event.currentTarget.value) })
+        }
+      />
+    </Group>
+  );
+}
