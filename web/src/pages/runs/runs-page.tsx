@@ -20,6 +20,7 @@ import { useEffect, useState } from "react";
 import type { RunPage, RunSummary } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
+import { LoadMore } from "../../components/load-more.tsx";
 import {
   hasRunFilters,
   isoToLocalInput,
@@ -100,20 +101,7 @@ export function RunsPage() {
       ) : (
         <RunTable runs={runs} />
       )}
-      {list.hasNextPage ? (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={list.isFetchingNextPage}
-            onClick={() => list.fetchNextPage()}
-          >
-            Load more
-          </Button>
-        </Group>
-      ) : null}
-      {list.isFetchNextPageError ? (
-        <ErrorAlert error={list.error} title="More could not be loaded" />
-      ) : null}
+      <LoadMore list={list} />
     </Stack>
   );
 }
@@ -137,7 +125,7 @@ function RunTable({ runs }: { runs: RunSummary[] }) {
             <Table.Tr key={run.id} data-run-id={run.id}>
               <Table.Td>
                 <Text ff="monospace" size="sm" title={run.id}>
-                  {/* Ids are time-ordered (ULIDs): runs of one moment differ at the end. */}
+                  {/* Ids are time-ordered (UUIDv7): runs of one moment differ at the end. */}
                   {run.id.slice(-8)}
                 </Text>
               </Table.Td>

@@ -1,4 +1,4 @@
-import { Button, Center, Group, Loader, Stack, TextInput, Title } from "@mantine/core";
+import { Center, Group, Loader, Stack, TextInput, Title } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { WorkflowPage } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
+import { LoadMore } from "../../components/load-more.tsx";
 import { hasFilters, type WorkflowSearch } from "./workflow-search.ts";
 import { WorkflowTable } from "./workflow-table.tsx";
 import { NoWorkflowMatches, NoWorkflowsYet } from "./workflows-empty.tsx";
@@ -52,20 +53,7 @@ export function WorkflowsPage() {
       ) : (
         <WorkflowTable workflows={workflows} onTag={(tag) => setSearch({ ...search, tag })} />
       )}
-      {list.hasNextPage ? (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={list.isFetchingNextPage}
-            onClick={() => list.fetchNextPage()}
-          >
-            Load more
-          </Button>
-        </Group>
-      ) : null}
-      {list.isFetchNextPageError ? (
-        <ErrorAlert error={list.error} title="More could not be loaded" />
-      ) : null}
+      <LoadMore list={list} />
     </Stack>
   );
 }
