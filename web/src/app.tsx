@@ -3,16 +3,9 @@ import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-qu
 import { RouterProvider } from "@tanstack/react-router";
 import { ApiError } from "./api/api-error.ts";
 import { type SessionState, sessionQuery } from "./auth/session.ts";
+import { styleNonce } from "./csp-nonce.ts";
 import { createAppRouter } from "./router.tsx";
 import { theme } from "./theme.ts";
-
-/**
- * The nonce the server put in index.html for this page load: Mantine's few `<style>`
- * elements (breakpoint classes, AppShell sizes) carry it, so the CSP allows no inline style.
- */
-function styleNonce(): string | undefined {
-  return document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
-}
 
 /** Builds the query client and router together: an ended session sends the user to sign in. */
 export function createApp() {

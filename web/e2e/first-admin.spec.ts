@@ -1,13 +1,20 @@
-import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import {
+  ADMIN,
+  passwordField,
+  runStatus,
+  SCREENSHOTS,
+  savedFromPage,
+  startedFromPage,
+  watchedPage,
+  yaml,
+} from "./support.ts";
 
 /** One user story, in order, in one browser tab: a new Weft, its admin, then a viewer. */
 test.describe.configure({ mode: "serial" });
 
-const SCREENSHOTS = join(import.meta.dirname, "screenshots");
-const ADMIN = { email: "admin@example.test", password: "a long admin passphrase" };
 const VIEWER = { email: "viewer@example.test", password: "a long viewer passphrase" };
 
 let context: BrowserContext;
@@ -19,7 +26,6 @@ const pageErrors: string[] = [];
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ baseURL: process.env.WEFT_E2E_URL });
   page = await watchedPage(context, cspReports, pageErrors);
-  mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 test.afterAll(async () => {
@@ -189,73 +195,3 @@ test("no page broke the content security policy, which did apply", async () => {
   expect(probeReports.join("\n")).toContain("style-src");
   await probe.close();
 });
-
-/** A tab that reports CSP violations (the DOM event and the console's) and page errors. */
-async function watchedPage(ctx: BrowserContext, csp: string[], errors: string[]): Promise<Page> {
-  const tab = await ctx.newPage();
-  await tab.exposeFunction("reportCspViolation", (text: string) => csp.push(text));
-  await tab.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      const report = (window as unknown as { reportCspViolation(text: string): void })
-        .reportCspViolation;
-      report(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
-    });
-  });
-  tab.on("console", (message) => {
-    const text = message.text();
-    if (/Content Security Policy/i.test(text)) csp.push(text);
-  });
-  tab.on("pageerror", (error) => errors.push(error.message));
-  return tab;
-}
-
-/** The password field (its label also names the show-password toggle and the confirmation). */
-function passwordField(tab: Page) {
-  return tab.getByRole("textbox", { name: "Password", exact: true });
-}
-
-/** POSTs a definition from inside the page, as the signed-in user; returns the status. */
-function savedFromPage(tab: Page, definition: string): Promise<number> {
-  return tab.evaluate(async (body) => {
-    const headers = { "content-type": "application/yaml" };
-    return (await fetch("/api/v1/workflows", { method: "POST", headers, body })).status;
-  }, definition);
-}
-
-/** Starts a run of a workflow by hand from inside the page; returns its id. */
-function startedFromPage(tab: Page, workflow: string, input: unknown): Promise<string> {
-  return tab.evaluate(
-    async ([name, body]) => {
-      const headers = { "content-type": "application/json" };
-      const response = await fetch(`/api/v1/workflows/${name}/runs`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ input: body }),
-      });
-      if (response.status !== 202) throw new Error(`start answered ${response.status}`);
-      return ((await response.json()) as { runId: string }).runId;
-    },
-    [workflow, input] as const,
-  );
-}
-
-function runStatus(tab: Page, id: string): Promise<string> {
-  return tab.evaluate(async (runId) => {
-    const response = await fetch(`/api/v1/runs/${runId}`);
-    return ((await response.json()) as { status: string }).status;
-  }, id);
-}
-
-function yaml(name: string, tag: string): string {
-  return [
-    `name: ${name}`,
-    `description: ${name} for the dashboard test`,
-    `tags: [${tag}]`,
-    "triggers:",
-    "  - type: manual",
-    "steps:",
-    "  - id: say",
-    "    type: log",
-    "    with: { message: hi }",
-  ].join("\n");
-}
