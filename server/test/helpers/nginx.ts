@@ -107,8 +107,21 @@ export function renderWeftConf(options: NginxOptions): string {
   edit(/^(\s*)listen 443 ssl/, `$1listen 127.0.0.1:${options.httpsPort} ssl`);
   edit(/^(\s*ssl_certificate) \S+;/, `$1 ${options.certificates.certFile};`);
   edit(/^(\s*ssl_certificate_key) \S+;/, `$1 ${options.certificates.keyFile};`);
+  // Both server blocks log to the same file, which the test reads.
+  const logLines = text.match(/^\s*access_log \/var\/log\/nginx\/access\.log weft_combined;/gm);
+  if (logLines?.length !== 2)
+    throw new Error("weft.conf: expected two weft_combined access_log lines");
+  text = text.replaceAll(
+    "/var/log/nginx/access.log weft_combined",
+    `${accessLogPath(options)} weft_combined`,
+  );
   writeFileSync(join(options.dir, "weft-upstream.conf"), `server ${options.upstream};\n`);
   return text;
+}
+
+/** Where the rendered conf has nginx write its access log. */
+export function accessLogPath(options: Pick<NginxOptions, "dir">): string {
+  return join(options.dir, "access.log");
 }
 
 /** A real nginx, run in the foreground by this process, that serves weft.conf. */

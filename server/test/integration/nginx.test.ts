@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { Agent, fetch, Headers, type HeadersInit, WebSocket } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  accessLogPath,
   findFreePorts,
   findProgram,
   makeCertificates,
@@ -179,6 +180,15 @@ describe.skipIf(!available)("Weft behind deploy/nginx/weft.conf", () => {
     expect(headers["x-real-ip"]).toBe("127.0.0.1");
     // nginx appends the address it saw to what the client claimed.
     expect(headers["x-forwarded-for"]).toBe("203.0.113.9, 127.0.0.1");
+
+    // The access log names the delivery, but not the key that authorises it.
+    const key = hookUrl.split("/").at(-1)!;
+    const logged = await eventually(() => {
+      const text = readFileSync(accessLogPath({ dir }), "utf8");
+      return text.includes(`/hooks/${workflow.id}/`) ? text : undefined;
+    });
+    expect(logged).toContain(`"POST /hooks/${workflow.id}/[key] HTTP/2.0" 202`);
+    expect(logged).not.toContain(key);
   });
 
   it("refuses a body over client_max_body_size itself; Weft refuses API bodies over 1 MiB", async () => {
