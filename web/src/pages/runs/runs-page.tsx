@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Center,
   Group,
@@ -21,6 +20,7 @@ import type { RunPage, RunSummary } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
 import { LoadMore } from "../../components/load-more.tsx";
+import { StatusBadge } from "../../components/status-badge.tsx";
 import {
   hasRunFilters,
   isoToLocalInput,
@@ -36,14 +36,6 @@ import {
 
 const route = getRouteApi("/_app/runs");
 const PAGE_SIZE = 50;
-
-const STATUS_COLORS: Record<string, string> = {
-  queued: "gray",
-  running: "blue",
-  succeeded: "green",
-  failed: "red",
-  cancelled: "yellow",
-};
 
 /** Every run, newest first, filtered by status, workflow, trigger and time, a page at a time. */
 export function RunsPage() {
@@ -131,9 +123,7 @@ function RunTable({ runs }: { runs: RunSummary[] }) {
               </Table.Td>
               <Table.Td>{run.workflowName}</Table.Td>
               <Table.Td>
-                <Badge color={STATUS_COLORS[run.status] ?? "gray"} variant="light">
-                  {run.status}
-                </Badge>
+                <StatusBadge status={run.status} />
               </Table.Td>
               <Table.Td>{run.triggerType}</Table.Td>
               <Table.Td>
