@@ -261,9 +261,18 @@ const configSchema = z.object({
     example: "",
     production: "90d",
   }),
+  WEFT_AUDIT_RETENTION: setting("WEFT_AUDIT_RETENTION", optionalDuration("30d", "3650d"), {
+    group: "Backups and retention",
+    description:
+      "audit log entries older than this are deleted, on the same interval as runs (30d to 3650d)",
+    defaultText: "keep every entry",
+    example: "",
+    production: "365d",
+  }),
   WEFT_PRUNE_INTERVAL: setting("WEFT_PRUNE_INTERVAL", duration("1h", "1s", "7d"), {
     group: "Backups and retention",
-    description: "how often old runs are pruned when `WEFT_RUN_RETENTION` is set",
+    description:
+      "how often old runs and audit entries are pruned when `WEFT_RUN_RETENTION` or `WEFT_AUDIT_RETENTION` is set",
   }),
   WEFT_BACKUP_DIR: setting("WEFT_BACKUP_DIR", z.string().min(1).optional(), {
     group: "Backups and retention",
@@ -344,6 +353,7 @@ export interface Config {
   sweepIntervalMs: number;
   shutdownGraceMs: number;
   runRetentionMs: number | undefined;
+  auditRetentionMs: number | undefined;
   pruneIntervalMs: number;
   backups: { dir: string; schedule: string | undefined; keep: number };
   /** Where the dashboard's assets are loaded from, without a trailing slash; Weft's own when unset. */
@@ -421,6 +431,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     sweepIntervalMs: c.WEFT_SWEEP_INTERVAL,
     shutdownGraceMs: c.WEFT_SHUTDOWN_GRACE,
     runRetentionMs: c.WEFT_RUN_RETENTION,
+    auditRetentionMs: c.WEFT_AUDIT_RETENTION,
     pruneIntervalMs: c.WEFT_PRUNE_INTERVAL,
     backups: {
       dir: resolve(c.WEFT_BACKUP_DIR ?? `${dataDir}/backups`),

@@ -111,15 +111,43 @@ async function pageCount(store: Store): Promise<number> {
   return rows[0]?.page_count ?? 0;
 }
 
+/**
+ * Deletes audit entries recorded before `before` (epoch ms), a batch per transaction so the
+ * engine's writes never wait long; returns how many went.
+ */
+export async function pruneAuditLog(
+  store: Store,
+  options: { before: number; batchSize?: number; signal?: AbortSignal },
+): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const batch = await inWriteTransaction(store.db, async (tx) => {
+      const ids = tx
+        .selectFrom("audit_log")
+        .select("id")
+        .where("at", "<", options.before)
+        .limit(options.batchSize ?? 1000);
+      const result = await tx.deleteFrom("audit_log").where("id", "in", ids).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+    deleted += batch;
+    if (batch === 0 || options.signal?.aborted) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 export interface PrunerOptions {
   store: Store;
-  retentionMs: number;
+  /** Ended runs older than this go; undefined keeps every run. */
+  runRetentionMs: number | undefined;
+  /** Audit entries older than this go; undefined keeps every entry. */
+  auditRetentionMs: number | undefined;
   intervalMs: number;
   logger: Logger;
   now?: () => number;
 }
 
-/** Prunes ended runs older than the retention at start and then every interval. */
+/** Prunes ended runs and audit entries older than their retentions at start, then every interval. */
 export class Pruner {
   readonly #o: PrunerOptions;
   readonly #loop: PeriodicLoop;
@@ -144,15 +172,28 @@ export class Pruner {
     await this.#loop.stop();
   }
 
-  /** One prune, logged in one line; a failure is logged, never thrown. */
+  /** One prune of each kind configured, logged in one line each; failures are logged, not thrown. */
   async pruneOnce(): Promise<void> {
-    const { store, logger, retentionMs } = this.#o;
-    const endedBefore = (this.#o.now ?? Date.now)() - retentionMs;
-    try {
-      const result = await pruneRuns(store, { endedBefore, signal: this.#abort.signal });
-      logger.info({ ...result, endedBefore: new Date(endedBefore).toISOString() }, "runs pruned");
-    } catch (err) {
-      logger.error({ err }, "pruning runs failed");
+    const { store, logger, runRetentionMs, auditRetentionMs } = this.#o;
+    const now = (this.#o.now ?? Date.now)();
+    const signal = this.#abort.signal;
+    if (runRetentionMs !== undefined) {
+      const endedBefore = now - runRetentionMs;
+      try {
+        const result = await pruneRuns(store, { endedBefore, signal });
+        logger.info({ ...result, endedBefore: new Date(endedBefore).toISOString() }, "runs pruned");
+      } catch (err) {
+        logger.error({ err }, "pruning runs failed");
+      }
+    }
+    if (auditRetentionMs !== undefined && !signal.aborted) {
+      const before = now - auditRetentionMs;
+      try {
+        const entries = await pruneAuditLog(store, { before, signal });
+        logger.info({ entries, before: new Date(before).toISOString() }, "audit log pruned");
+      } catch (err) {
+        logger.error({ err }, "pruning the audit log failed");
+      }
     }
   }
 }

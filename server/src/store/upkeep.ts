@@ -4,7 +4,7 @@ import { BackupSchedule } from "./backup-schedule.ts";
 import type { Store } from "./database.ts";
 import { Pruner } from "./retention.ts";
 
-/** The store's upkeep: scheduled backups and run retention, each when configured. */
+/** The store's upkeep: scheduled backups and run and audit retention, each when configured. */
 export interface StoreUpkeep {
   start(): void;
   stop(): Promise<void>;
@@ -16,12 +16,14 @@ export function createStoreUpkeep(config: Config, store: Store, logger: Logger):
   const backups = schedule
     ? new BackupSchedule({ source: store.file, dir, cron: schedule, keep, logger })
     : undefined;
+  const { runRetentionMs, auditRetentionMs } = config;
   const pruner =
-    config.runRetentionMs === undefined
+    runRetentionMs === undefined && auditRetentionMs === undefined
       ? undefined
       : new Pruner({
           store,
-          retentionMs: config.runRetentionMs,
+          runRetentionMs,
+          auditRetentionMs,
           intervalMs: config.pruneIntervalMs,
           logger,
         });

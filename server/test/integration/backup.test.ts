@@ -596,6 +596,45 @@ steps:
     }
   });
 
+  it("prunes audit entries older than WEFT_AUDIT_RETENTION, on the server and from the CLI", {
+    timeout: 60_000,
+  }, async () => {
+    const dataDir = folder("prune-audit");
+    const file = join(dataDir, "weft.db");
+    const retention = { WEFT_AUDIT_RETENTION: "30d", WEFT_PRUNE_INTERVAL: "1s" };
+    const { server, api } = await startServer(dataDir, { ...retention, WEFT_LOG_LEVEL: "info" });
+    const auditCount = () =>
+      open(file).prepare("select count(*) from audit_log").pluck().get() as number;
+    try {
+      for (const name of ["first", "second", "third"])
+        await saveWorkflow(
+          api,
+          `name: ${name}\nsteps:\n  - { id: a, type: log, with: { message: hi } }\n`,
+        );
+      // The admin's creation and token from the CLI, and the three saves.
+      await until("five audit entries", () => auditCount() === 5);
+      // All but the newest made 31 days old from outside, as an operator's sqlite3 would;
+      // the newest 29 days old.
+      const db = new Database(file);
+      const day = 24 * 60 * 60 * 1000;
+      const ids = db.prepare("select id from audit_log order by at").pluck().all() as string[];
+      const age = db.prepare("update audit_log set at = at - ? where id = ?");
+      for (const id of ids) age.run((id === ids.at(-1) ? 29 : 31) * day, id);
+      db.close();
+      await until("the old entries to be pruned", () => auditCount() === 1);
+      await until("the prune to be logged", () => server.output().includes("audit log pruned"));
+    } finally {
+      await server.stop();
+    }
+    const db = new Database(file);
+    db.prepare("update audit_log set at = at - ?").run(2 * 24 * 60 * 60 * 1000);
+    db.close();
+    const result = await weft(dataDir, ["prune", "--older-than", "1d"], retention);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^pruned 1 audit entries recorded before \S+\npruned 0 runs/);
+    expect(auditCount()).toBe(0);
+  });
+
   it("converts an older store to incremental auto-vacuum once, at open", async () => {
     const dataDir = folder("convert");
     const file = join(dataDir, "weft.db");

@@ -6,7 +6,7 @@ import { type StoreSummary, writeBackup } from "../../store/backup.ts";
 import { openSqliteStore } from "../../store/database.ts";
 import { KNOWN_MIGRATIONS } from "../../store/migrate.ts";
 import { restoreStore } from "../../store/restore.ts";
-import { pruneRuns } from "../../store/retention.ts";
+import { pruneAuditLog, pruneRuns } from "../../store/retention.ts";
 import type { CliValues } from "../main.ts";
 import { print, printError, UsageError } from "../output.ts";
 
@@ -51,7 +51,10 @@ export async function runRestore(config: Config, values: CliValues): Promise<num
   return 0;
 }
 
-/** `weft prune [--older-than 30d]`: one prune now, as `WEFT_RUN_RETENTION` does on a schedule. */
+/**
+ * `weft prune [--older-than 30d]`: one prune now, as `WEFT_RUN_RETENTION` does on a schedule,
+ * and of the audit log too when `WEFT_AUDIT_RETENTION` is set.
+ */
 export async function runPrune(config: Config, values: CliValues): Promise<number> {
   const retentionMs = retentionOf(values["older-than"], config.runRetentionMs);
   const file = storeFile(config);
@@ -60,6 +63,12 @@ export async function runPrune(config: Config, values: CliValues): Promise<numbe
   const endedBefore = Date.now() - retentionMs;
   const store = openSqliteStore({ dataDir: config.dataDir });
   try {
+    // Audit entries first, so that the space they held is returned with the runs'.
+    if (config.auditRetentionMs !== undefined) {
+      const before = Date.now() - config.auditRetentionMs;
+      const entries = await pruneAuditLog(store, { before });
+      print(`pruned ${entries} audit entries recorded before ${new Date(before).toISOString()}`);
+    }
     const result = await pruneRuns(store, { endedBefore });
     print(
       `pruned ${result.runs} runs ended before ${new Date(endedBefore).toISOString()} ` +
