@@ -266,6 +266,34 @@ describe("API requests per token, session or address", () => {
   });
 });
 
+describe("API requests with refused credentials", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { WEFT_RATE_LIMIT_API: "5/1m" } });
+  });
+  afterAll(() => server.close());
+
+  const withToken = (token: string) =>
+    fetch(`${server.url}/api/v1/runs`, { headers: { authorization: `Bearer ${token}` } });
+
+  it("counts made-up tokens against their address, not each against itself", async () => {
+    const madeUp = () => `wft_${crypto.randomUUID().replaceAll("-", "")}`;
+    for (let i = 0; i < 5; i += 1) expect((await withToken(madeUp())).status).toBe(401);
+    await expectRateLimited(
+      await withToken(madeUp()),
+      /^too many requests with unknown or ended credentials from this address: at most 5 per 1m; try again in \d+s$/,
+    );
+    // A stale cookie is a refused credential too.
+    const cookie = { cookie: "weft_session=not-a-session" };
+    await expectRateLimited(
+      await fetch(`${server.url}/api/v1/runs`, { headers: cookie }),
+      /unknown or ended/,
+    );
+    // For the rest of the window the address is refused whatever it presents.
+    await expectRateLimited(await withToken(await server.tokenFor("viewer")), /unknown or ended/);
+  });
+});
+
 function withBearer(init: RequestInit | undefined, token: string): RequestInit {
   const headers = new Headers(init?.headers);
   headers.set("authorization", `Bearer ${token}`);

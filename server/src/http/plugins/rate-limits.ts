@@ -18,7 +18,8 @@ declare module "fastify" {
 
 /**
  * Limits sign-ins per client address and API calls per token, session or address, before
- * anything else runs for them. Webhook deliveries are limited per workflow by their route,
+ * anything else runs for them. Credentials that auth refuses also count against their
+ * address, so inventing a new token for each request buys no allowance. Webhook deliveries are limited per workflow by their route,
  * once the key has matched, so strangers cannot spend a workflow's allowance.
  */
 export function registerRateLimits(app: FastifyInstance, services: Services): void {
@@ -37,7 +38,16 @@ export function registerRateLimits(app: FastifyInstance, services: Services): vo
       await limits.checkSignIn(request.ip);
       return;
     }
-    await limits.checkApi(apiClient(request));
+    const client = apiClient(request);
+    if (client.kind !== "address") await limits.checkRefusedCredentials(request.ip);
+    await limits.checkApi(client);
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    if (reply.statusCode !== 401) return;
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith("/api/") || route === SIGN_IN_ROUTE) return;
+    if (apiClient(request).kind !== "address") await limits.countRefusedCredential(request.ip);
   });
 }
 

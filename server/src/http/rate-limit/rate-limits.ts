@@ -2,7 +2,7 @@ import type { Config, Rate } from "../../config/config.ts";
 import { formatDuration } from "../../engine/duration.ts";
 import { RateLimitedError } from "../../errors.ts";
 import type { Logger } from "../../observability/logger.ts";
-import type { RateLimitStore } from "./rate-limit-store.ts";
+import type { RateLimitStore, WindowCount } from "./rate-limit-store.ts";
 import { SignInLockout } from "./sign-in-lockout.ts";
 
 /** Who an API request counts against: its token, its session, or its address. */
@@ -27,6 +27,13 @@ export interface RateLimits {
   lockout: SignInLockout;
   checkSignIn(ip: string): Promise<void>;
   checkApi(client: ApiClient): Promise<void>;
+  /**
+   * Refuses an address whose requests presented too many tokens or sessions that auth then
+   * refused: without it, a made-up credential per request would get an allowance of its own.
+   */
+  checkRefusedCredentials(ip: string): Promise<void>;
+  /** Counts one refused credential against its address. */
+  countRefusedCredential(ip: string): Promise<void>;
   checkWebhook(workflowId: string): Promise<void>;
 }
 
@@ -49,6 +56,19 @@ export function createRateLimits(
         client.kind === "address" ? `address:${client.ip}` : `${client.kind}:${client.hash}`,
         (rate) => `too many API requests ${API_WHO[client.kind]}: ${rate}`,
       ),
+    checkRefusedCredentials: async (ip) => {
+      const rate = limits.api;
+      const window = rate ? await stores.traffic.get(refusedKey(ip)) : undefined;
+      if (!rate || !window || window.count < rate.max) return;
+      const shown = `at most ${rate.max} per ${formatDuration(rate.windowMs)}`;
+      throw rateLimited(
+        `too many requests with unknown or ended credentials from this address: ${shown}`,
+        window,
+      );
+    },
+    countRefusedCredential: async (ip) => {
+      if (limits.api) await stores.traffic.hit(refusedKey(ip), limits.api.windowMs);
+    },
     checkWebhook: (workflowId) =>
       webhook(
         workflowId,
@@ -56,6 +76,8 @@ export function createRateLimits(
       ),
   };
 }
+
+const refusedKey = (ip: string) => `api-refused:${ip}`;
 
 const API_WHO: Record<ApiClient["kind"], string> = {
   token: "with this API token",
@@ -73,10 +95,11 @@ function fixedWindow(store: RateLimitStore, logger: Logger, scope: string, rate:
     const shown = `at most ${rate.max} per ${formatDuration(rate.windowMs)}`;
     // Once per window and key, so a flood does not flood the log as well.
     if (window.count === rate.max + 1) logger.warn({ scope, limit: shown }, "rate limit reached");
-    const retryAfterSeconds = Math.ceil((window.resetAt - Date.now()) / 1000);
-    throw new RateLimitedError(
-      `${message(shown)}; try again in ${Math.max(1, retryAfterSeconds)}s`,
-      retryAfterSeconds,
-    );
+    throw rateLimited(message(shown), window);
   };
+}
+
+function rateLimited(message: string, window: WindowCount): RateLimitedError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((window.resetAt - Date.now()) / 1000));
+  return new RateLimitedError(`${message}; try again in ${retryAfterSeconds}s`, retryAfterSeconds);
 }
