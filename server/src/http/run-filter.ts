@@ -24,12 +24,16 @@ const instant = z.iso
   .datetime({ offset: true, error: "must be an ISO 8601 instant like 2026-12-01T00:00:00Z" })
   .transform((s) => Date.parse(s));
 
-/** `status` and `trigger` take comma-separated values; `workflow` an id or a name. */
+/**
+ * `status` and `trigger` take comma-separated values; `workflow` an id or a name; `error` a
+ * text the run's error message contains.
+ */
 export const runFilterQuery = z.object({
   status: commaList(RUN_STATUSES).optional(),
   workflow: z.string().optional(),
   trigger: commaList(TRIGGER_TYPES).optional(),
   tag: z.string().optional(),
+  error: z.string().trim().min(1).max(200).optional(),
   from: instant.optional(),
   to: instant.optional(),
 });
@@ -49,6 +53,7 @@ export async function resolveRunFilter(db: Db, query: RunFilterQuery): Promise<R
     workflowId,
     triggerType: query.trigger,
     tag: query.tag,
+    errorText: query.error,
     from: query.from,
     to: query.to,
   };

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./database.ts";
 import type { RunStatus } from "./schema.ts";
 
@@ -9,6 +10,8 @@ export interface RunFilter {
   workflowId?: string;
   triggerType?: string[];
   tag?: string;
+  /** Text the run's error contains (ASCII letters in either case). */
+  errorText?: string;
   from?: number;
   to?: number;
 }
@@ -69,6 +72,10 @@ function runPageQuery(db: Db, filter: RunFilter, before: string | undefined, lim
   if (filter.triggerType?.length)
     query = query.where("runs.trigger_type", "in", filter.triggerType);
   if (filter.tag) query = query.where("runs.tags", "like", `%,${filter.tag},%`);
+  if (filter.errorText)
+    query = query.where(
+      sql<boolean>`runs.error like ${containsPattern(filter.errorText)} escape '\\'`,
+    );
   if (filter.from !== undefined) query = query.where("runs.created_at", ">=", filter.from);
   if (filter.to !== undefined) query = query.where("runs.created_at", "<", filter.to);
   if (before) query = query.where("runs.id", "<", before);
@@ -107,4 +114,13 @@ export async function getEventRows(db: Db, runId: string, afterId = 0) {
     .orderBy("id")
     .limit(1000)
     .execute();
+}
+
+/**
+ * A LIKE pattern for text inside a stored JSON error: the text is escaped as JSON escapes it
+ * (quotes, backslashes, control characters), then LIKE's own wildcards are escaped.
+ */
+export function containsPattern(text: string): string {
+  const asStored = JSON.stringify(text).slice(1, -1);
+  return `%${asStored.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

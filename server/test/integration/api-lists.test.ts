@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectProblem } from "../helpers/problem.ts";
 import {
   applyYaml,
   startRun,
@@ -182,5 +183,42 @@ describe("run filters", () => {
     const earliest = runs.at(-1)!.createdAt;
     const shifted = new Date(Date.parse(earliest)).toISOString().replace("Z", "+00:00");
     expect(await all(`&from=${encodeURIComponent(shifted)}`)).toHaveLength(runs.length);
+  });
+});
+
+describe("text in errors", () => {
+  let quoterRun: string;
+  beforeAll(async () => {
+    // Its message holds LIKE's wildcards and characters that JSON escapes.
+    await applyYaml(
+      server,
+      `name: quoter\nsteps:\n  - { id: a, type: transform, with: { expression: '$error("50% of \\"quoted\\" a_b")' } }\n`,
+    );
+    quoterRun = await startRun(server, "quoter");
+    await waitForRunEnd(server, quoterRun);
+  });
+
+  it("finds runs whose error contains the text, ignoring ASCII case", async () => {
+    expect(await all("&error=boom")).toEqual(sorted(failerRuns));
+    expect(await all("&error=BoOm")).toEqual(sorted(failerRuns));
+    expect(await all("&error=boom&workflow=lister")).toEqual([]);
+    expect(await all("&error=no%20such%20words")).toEqual([]);
+  });
+
+  it("matches %, _, quotes and backslashes as themselves", async () => {
+    expect(await all(`&error=${encodeURIComponent("50%")}`)).toEqual([quoterRun]);
+    expect(await all(`&error=${encodeURIComponent("%")}`)).toEqual([quoterRun]);
+    expect(await all(`&error=${encodeURIComponent('"quoted"')}`)).toEqual([quoterRun]);
+    expect(await all("&error=a_b")).toEqual([quoterRun]);
+    // `_` is no wildcard: "aXb" is not there.
+    expect(await all("&error=o_m")).toEqual([]);
+  });
+
+  it("refuses a blank or over-long text, naming the parameter", async () => {
+    for (const value of ["%20", "x".repeat(201)]) {
+      const response = await server.api(`/api/v1/runs?error=${value}`);
+      const problem = await expectProblem(response, 400, "bad-request");
+      expect(problem.issues?.map((issue) => issue.path)).toEqual(["querystring.error"]);
+    }
   });
 });

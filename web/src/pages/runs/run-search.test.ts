@@ -24,6 +24,15 @@ describe("parseRunSearch", () => {
     expect(parseRunSearch({ workflow: 7, trigger: ["manual"] })).toEqual({});
   });
 
+  it("keeps a trimmed tag and error text of at most 200 characters, and drops blank ones", () => {
+    expect(parseRunSearch({ tag: " nightly ", error: "  timed out " })).toEqual({
+      tag: "nightly",
+      error: "timed out",
+    });
+    expect(parseRunSearch({ tag: "  ", error: "" })).toEqual({});
+    expect(parseRunSearch({ error: "x".repeat(300) }).error).toHaveLength(200);
+  });
+
   it("keeps instants with a zone, normalised, and drops the rest", () => {
     expect(
       parseRunSearch({ from: "2026-12-01T10:00:00+01:00", to: "2026-12-02T00:00:00Z" }),
@@ -37,6 +46,8 @@ describe("filters to the API", () => {
     status: "failed,succeeded",
     workflow: "nightly report",
     trigger: "manual",
+    tag: "reports",
+    error: "50% done",
     from: "2026-12-01T00:00:00Z",
   });
 
@@ -45,6 +56,8 @@ describe("filters to the API", () => {
       status: "succeeded,failed",
       workflow: "nightly report",
       trigger: "manual",
+      tag: "reports",
+      error: "50% done",
       from: "2026-12-01T00:00:00.000Z",
     });
     expect(runFilterParams({})).toEqual({});

@@ -13,6 +13,10 @@ export interface RunSearch {
   /** A workflow's id or name, as the API takes it. */
   workflow?: string;
   trigger?: TriggerType;
+  /** A workflow tag the runs carry. */
+  tag?: string;
+  /** Text the run's error message contains. */
+  error?: string;
   /** ISO 8601 instants. */
   from?: string;
   to?: string;
@@ -21,10 +25,9 @@ export interface RunSearch {
 /** Reads the filters from the URL's search params, dropping blanks and values the API refuses. */
 export function parseRunSearch(search: Record<string, unknown>): RunSearch {
   const status = statusesOf(search.status);
-  const workflow =
-    typeof search.workflow === "string" && search.workflow.trim() !== ""
-      ? search.workflow.trim().slice(0, 200)
-      : undefined;
+  const workflow = text(search.workflow);
+  const tag = text(search.tag);
+  const error = text(search.error);
   const trigger = TRIGGER_TYPES.find((t) => t === search.trigger);
   const from = instant(search.from);
   const to = instant(search.to);
@@ -32,6 +35,8 @@ export function parseRunSearch(search: Record<string, unknown>): RunSearch {
     ...(status.length > 0 ? { status: status.join(",") } : {}),
     ...(workflow ? { workflow } : {}),
     ...(trigger ? { trigger } : {}),
+    ...(tag ? { tag } : {}),
+    ...(error ? { error } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   };
@@ -54,7 +59,7 @@ export function hasRunFilters(search: RunSearch): boolean {
 /** The query parameters of GET /api/v1/runs and of its export for these filters. */
 export function runFilterParams(search: RunSearch): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const key of ["status", "workflow", "trigger", "from", "to"] as const) {
+  for (const key of ["status", "workflow", "trigger", "tag", "error", "from", "to"] as const) {
     const value = search[key];
     if (value !== undefined) params[key] = value;
   }
@@ -84,6 +89,12 @@ export function isoToLocalInput(iso: string | undefined): string {
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
     `T${pad(date.getHours())}:${pad(date.getMinutes())}`
   );
+}
+
+/** A trimmed text filter, at most the 200 characters the API takes; blank is none. */
+function text(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  return value.trim().slice(0, 200);
 }
 
 function instant(value: unknown): string | undefined {
