@@ -183,7 +183,7 @@ describe.skipIf(!available)("Weft behind deploy/nginx/weft.conf", () => {
 
     // The access log names the delivery, but not the key that authorises it.
     const key = hookUrl.split("/").at(-1)!;
-    const logged = await eventually(() => {
+    const logged = await eventually(async () => {
       const text = readFileSync(accessLogPath({ dir }), "utf8");
       return text.includes(`/hooks/${workflow.id}/`) ? text : undefined;
     });
