@@ -58,11 +58,13 @@ interface ClaimedAttempt {
   scope: ExpressionScope;
 }
 
-type Outcome =
+/** How an attempt ended, with the input it ran on once its `with` had been filled in. */
+type Outcome = (
   | { kind: "output"; output: unknown }
   | { kind: "sleep"; until: number }
   | { kind: "skip" }
-  | { kind: "error"; error: ErrorInfo };
+  | { kind: "error"; error: ErrorInfo }
+) & { input?: unknown };
 
 /** Executes attempts: claims one with a lease, runs its step, records how it ended, once. */
 export class AttemptRunner {
@@ -208,6 +210,7 @@ export class AttemptRunner {
 
   async #runStep(claimed: ClaimedAttempt, cancel: AbortSignal): Promise<Outcome> {
     const { step, scope } = claimed;
+    let input: unknown;
     try {
       const secrets = this.#o.secrets.snapshot;
       requireSecrets(step, secrets);
@@ -227,9 +230,9 @@ export class AttemptRunner {
       const interpolated = await expressions.interpolate(step.with, withSecrets, {
         skipKeys: type.expressionFields ?? [],
       });
-      const input = type.with.safeParse(interpolated);
-      if (!input.success) {
-        const issue = zodIssues(input.error, "with")[0]!;
+      const parsed = type.with.safeParse(interpolated);
+      if (!parsed.success) {
+        const issue = zodIssues(parsed.error, "with")[0]!;
         throw new StepFailure("invalid-input", `${issue.path}: ${issue.message}`, {
           retryable: false,
         });
@@ -239,13 +242,15 @@ export class AttemptRunner {
         step.timeout === undefined ? DEFAULT_STEP_TIMEOUT_MS : parseDuration(step.timeout)!;
       const signal = AbortSignal.any([cancel, AbortSignal.timeout(timeoutMs)]);
       const context = this.#context(claimed, signal);
-      const result = await raceAbort(type.execute(input.data, context), signal, timeoutMs);
+      input = parsed.data;
+      const result = await raceAbort(type.execute(parsed.data, context), signal, timeoutMs);
       return "sleepUntil" in result
-        ? { kind: "sleep", until: result.sleepUntil }
-        : { kind: "output", output: result.output };
+        ? { kind: "sleep", until: result.sleepUntil, input }
+        : { kind: "output", output: result.output, input };
     } catch (error) {
       // Messages and details can quote interpolated secrets; events carry them unmasked.
-      return { kind: "error", error: redactValue(toErrorInfo(error), this.#o.host.stored.secrets) };
+      const info = redactValue(toErrorInfo(error), this.#o.host.stored.secrets);
+      return { kind: "error", error: info, input };
     }
   }
 
@@ -287,6 +292,8 @@ export class AttemptRunner {
         status,
         endedAt: t.now,
         durationMs,
+        // Masked and capped as outputs are: an input can quote a secret or a large body.
+        input: toStoredJson(outcome.input, host.stored),
         error,
       });
       if (!finished) return undefined;

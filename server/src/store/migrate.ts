@@ -4,6 +4,7 @@ import * as initial from "./migrations/0001-initial.ts";
 import * as stepRunFirstAttempt from "./migrations/0002-step-run-first-attempt.ts";
 import * as secretsAndAudit from "./migrations/0003-secrets-and-audit.ts";
 import * as dashboardLayouts from "./migrations/0004-dashboard-layouts.ts";
+import * as attemptInput from "./migrations/0005-attempt-input.ts";
 
 /** Every migration, in order. A new one is a new file here; a shipped one never changes. */
 const MIGRATIONS = {
@@ -11,6 +12,7 @@ const MIGRATIONS = {
   "0002-step-run-first-attempt": stepRunFirstAttempt,
   "0003-secrets-and-audit": secretsAndAudit,
   "0004-dashboard-layouts": dashboardLayouts,
+  "0005-attempt-input": attemptInput,
 };
 
 function migrator(db: Db): Migrator {

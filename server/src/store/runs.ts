@@ -174,7 +174,13 @@ export async function finishAttempt(
   db: Db,
   id: string,
   owner: string,
-  fields: { status: AttemptStatus; endedAt: number; durationMs: number; error: string | null },
+  fields: {
+    status: AttemptStatus;
+    endedAt: number;
+    durationMs: number;
+    input: string | null;
+    error: string | null;
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable("attempts")
@@ -182,6 +188,7 @@ export async function finishAttempt(
       status: fields.status,
       ended_at: fields.endedAt,
       duration_ms: fields.durationMs,
+      input: fields.input,
       error: fields.error,
     })
     .where("id", "=", id)

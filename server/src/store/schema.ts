@@ -119,6 +119,8 @@ export interface AttemptTable {
   available_at: number;
   lease_owner: string | null;
   lease_until: number | null;
+  /** JSON: the step's `with` with expressions filled in and secrets masked; null before it ran. */
+  input: string | null;
   error: string | null;
   created_at: number;
   started_at: number | null;

@@ -61,6 +61,16 @@ steps:
     expect(service.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(run.steps[0]!.output).toMatchObject({ body: { youSent: "Bearer [redacted]" } });
     expect(run.steps[1]!.output).toEqual({ message: "the service saw Bearer [redacted]" });
+    // Each attempt keeps the input it ran on: expressions filled in, the secret masked.
+    const [call, note] = run.steps as unknown as { attempts: { input: unknown }[] }[];
+    expect(call!.attempts[0]!.input).toMatchObject({
+      url: `${service.url}/echo`,
+      headers: { Authorization: "Bearer [redacted]" },
+    });
+    expect(note!.attempts[0]!.input).toEqual({
+      message: "the service saw Bearer [redacted]",
+      level: "info",
+    });
 
     const { runText, eventsText } = await readRunAndEvents(runId);
     expect(runText).not.toContain(SECRET);
