@@ -3,10 +3,17 @@
  * the HTTP layer maps the code to a status and a problem document `type`.
  */
 
-/** One fault in an input, with the path where it was found. */
+/**
+ * One fault in an input, with the path where it was found. An input sent as text also gets
+ * the 1-based line and column where the fault starts, and where it ends when that is one value.
+ */
 export interface Issue {
   path: string;
   message: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
 }
 
 export type ErrorCode =

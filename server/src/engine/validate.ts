@@ -1,28 +1,45 @@
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { parseDocument, parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { type Issue, ValidationError } from "../errors.ts";
 import { checkCron, checkTimezone } from "../scheduler/next-fire.ts";
 import { findCycle } from "./dag.ts";
+import { positionOf, UNKNOWN_KEY_MESSAGE } from "./issue-positions.ts";
 import { definitionSchema, triggerIds, type WorkflowDefinition } from "./definition.ts";
 import { checkExpression, findExpressionIssues } from "./expressions.ts";
 import type { StepRegistry } from "./step-registry.ts";
 
-/** Parses a definition written as YAML or JSON; a syntax error names its line and column. */
+/**
+ * Parses a definition written as YAML or JSON. A syntax error names its line and column in
+ * the path (as people read it) and in `line` and `column` (for editors).
+ */
 export function parseDefinitionSource(source: string, format: "yaml" | "json"): unknown {
   try {
     return format === "json" ? JSON.parse(source) : parseYaml(source, { maxAliasCount: 100 });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
-      const where = at ? `line ${at.line}, column ${at.col}` : "";
       // The path names the place, so the message drops yaml's own "at line …, column …:".
       const message = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, "");
-      throw new ValidationError([{ path: where, message }]);
+      if (!at) throw new ValidationError([{ path: "", message }]);
+      const path = `line ${at.line}, column ${at.col}`;
+      throw new ValidationError([{ path, message, line: at.line, column: at.col }]);
     }
     const what = format === "json" ? "JSON" : "YAML";
     const message = `invalid ${what}: ${(error as Error).message}`;
-    throw new ValidationError([{ path: "", message }]);
+    throw new ValidationError([{ path: "", message, ...jsonErrorPosition(source, error) }]);
   }
+}
+
+/**
+ * Where JSON.parse stopped: the offset V8 puts in most messages ("… at position 12 …"), else
+ * where `yaml` (a superset of JSON) stumbles on the same text.
+ */
+function jsonErrorPosition(source: string, error: unknown): { line?: number; column?: number } {
+  if (!(error instanceof SyntaxError)) return {};
+  const offset = /at position (\d+)/.exec(error.message)?.[1];
+  if (offset !== undefined) return positionOf(source, Number(offset));
+  const at = parseDocument(source).errors[0]?.linePos?.[0];
+  return at ? { line: at.line, column: at.col } : {};
 }
 
 /** Checks a parsed definition against the schema and every rule the schema cannot state. */
@@ -47,7 +64,7 @@ export function zodIssues(error: z.ZodError, basePath = ""): Issue[] {
     if (issue.code === "unrecognized_keys")
       return issue.keys.map((key) => ({
         path: joinPath(basePath, [...issue.path, key]),
-        message: `Unrecognized key: "${key}"`,
+        message: `${UNKNOWN_KEY_MESSAGE}: "${key}"`,
       }));
     return [{ path: joinPath(basePath, issue.path), message: issue.message }];
   });

@@ -6,6 +6,7 @@ import { newId } from "../store/ids.ts";
 import { inWriteTransaction } from "../store/transaction.ts";
 import { getScheduleRows, getWebhookRows, getWorkflowRow } from "../store/workflows.ts";
 import { triggerIds, type WorkflowDefinition } from "./definition.ts";
+import { locateIssues } from "./issue-positions.ts";
 import { MAX_NESTING, nestsDeeperThan } from "./nesting.ts";
 import type { StepRegistry } from "./step-registry.ts";
 import { parseDefinitionSource, validateDefinition } from "./validate.ts";
@@ -25,16 +26,30 @@ export function readDefinition(
   input: DefinitionInput,
   registry: StepRegistry,
 ): { definition: WorkflowDefinition; source: string } {
-  const raw = "value" in input ? input.value : parseDefinitionSource(input.text, input.format);
+  if ("value" in input)
+    return { definition: checkDefinition(input.value, registry), source: toSource(input.value) };
+
+  const raw = parseDefinitionSource(input.text, input.format);
+  try {
+    return { definition: checkDefinition(raw, registry), source: input.text };
+  } catch (error) {
+    // Text has lines: each issue gets the line and column its path names.
+    if (error instanceof ValidationError)
+      throw new ValidationError(locateIssues(input.text, error.issues), error.message);
+    throw error;
+  }
+}
+
+function checkDefinition(raw: unknown, registry: StepRegistry): WorkflowDefinition {
   if (nestsDeeperThan(raw)) {
     throw new ValidationError([
       { path: "", message: `the definition nests deeper than ${MAX_NESTING} levels` },
     ]);
   }
-  const definition = validateDefinition(raw, registry);
-  const source = "value" in input ? JSON.stringify(input.value, null, 2) : input.text;
-  return { definition, source };
+  return validateDefinition(raw, registry);
 }
+
+const toSource = (value: unknown) => JSON.stringify(value, null, 2);
 
 /**
  * Saves a definition under its name: a new workflow, or a new immutable version when it

@@ -142,7 +142,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
 
 type OpenApiDoc = { paths?: Record<string, Record<string, { requestBody?: unknown }>> };
 
-/** Saving a workflow takes the definition schema as JSON or YAML; the route parses it itself. */
+/** Saving or checking a workflow takes the definition as JSON or YAML; the route parses it. */
 function describeDefinitionBodies(doc: OpenApiDoc): void {
   const body = {
     required: true,
@@ -155,6 +155,8 @@ function describeDefinitionBodies(doc: OpenApiDoc): void {
   };
   const post = doc.paths?.["/api/v1/workflows"]?.post;
   const put = doc.paths?.["/api/v1/workflows/{id}"]?.put;
+  const validate = doc.paths?.["/api/v1/workflows/validate"]?.post;
   if (post) post.requestBody = body;
   if (put) put.requestBody = body;
+  if (validate) validate.requestBody = body;
 }

@@ -1,13 +1,14 @@
 import type { TriggerDefinition, WorkflowDefinition } from "../engine/definition.ts";
 import { triggerIds } from "../engine/definition.ts";
 import { fromStoredJson } from "../engine/stored-value.ts";
+import { nextFireAfter } from "../scheduler/next-fire.ts";
 import type {
   getAttemptRows,
   getRunRow,
   getStepRunRows,
   listRunRows,
 } from "../store/run-queries.ts";
-import type { WorkflowRow } from "../store/workflows.ts";
+import type { getVersionRow, listVersionRows, WorkflowRow } from "../store/workflows.ts";
 
 /** How stored rows look in API answers: camelCase, ISO times, parsed JSON. */
 
@@ -65,17 +66,63 @@ function triggerView(
   }
   if (trigger.type === "schedule") {
     const schedule = state.schedules.get(id);
+    const paused = schedule?.paused === 1;
+    const next = schedule?.next_fire_at ?? null;
     return {
       id,
       type: trigger.type,
       cron: trigger.cron,
       timezone: trigger.timezone,
       catchUp: trigger.catchUp,
-      nextFireAt: iso(schedule?.next_fire_at ?? null),
-      paused: schedule?.paused === 1,
+      nextFireAt: iso(next),
+      /** The next UPCOMING_FIRES fire times from nextFireAt on; none while paused. */
+      upcoming: paused || next === null ? [] : upcomingFires(trigger.cron, trigger.timezone, next),
+      paused,
     };
   }
   return { id, type: trigger.type };
+}
+
+/** How many fire times a schedule trigger's view lists. */
+export const UPCOMING_FIRES = 5;
+
+/** The stored next fire time and the ones after it, as ISO instants, up to UPCOMING_FIRES. */
+function upcomingFires(cron: string, timezone: string, next: number): string[] {
+  const times = [next];
+  while (times.length < UPCOMING_FIRES) {
+    const after = nextFireAfter(cron, timezone, times.at(-1)!);
+    if (after === undefined) break;
+    times.push(after);
+  }
+  return times.map((ms) => new Date(ms).toISOString());
+}
+
+/** POST /api/v1/workflows/validate for a valid definition: what it names and how big it is. */
+export function definitionCheckView(definition: WorkflowDefinition) {
+  return { valid: true as const, name: definition.name, steps: definition.steps.length };
+}
+
+type VersionListRow = Awaited<ReturnType<typeof listVersionRows>>[number];
+type VersionRow = NonNullable<Awaited<ReturnType<typeof getVersionRow>>>;
+
+/** One entry of a workflow's version list: when and by whom it was saved. */
+export function versionSummary(row: VersionListRow) {
+  return {
+    version: row.version,
+    createdAt: new Date(row.created_at).toISOString(),
+    createdBy: row.created_by,
+    createdByEmail: row.created_by_email,
+  };
+}
+
+/** One version: its definition as validated, and its text as sent (null when not kept). */
+export function versionView(row: VersionRow) {
+  return {
+    version: row.version,
+    definition: JSON.parse(row.definition) as WorkflowDefinition,
+    source: row.source,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 type RunListRow = Awaited<ReturnType<typeof listRunRows>>[number];
@@ -129,6 +176,7 @@ export function runView(
         .map((a) => ({
           number: a.number,
           status: a.status,
+          input: fromStoredJson(a.input) ?? null,
           error: fromStoredJson(a.error) ?? null,
           createdAt: iso(a.created_at),
           availableAt: iso(a.available_at),

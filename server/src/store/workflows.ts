@@ -21,12 +21,14 @@ export async function getVersionRow(db: Db, workflowId: string, version: number)
     .executeTakeFirst();
 }
 
+/** A workflow's versions, newest first, with the email of who saved each (null without one). */
 export async function listVersionRows(db: Db, workflowId: string) {
   return db
-    .selectFrom("workflow_versions")
-    .select(["version", "created_at", "created_by"])
-    .where("workflow_id", "=", workflowId)
-    .orderBy("version", "desc")
+    .selectFrom("workflow_versions as v")
+    .leftJoin("users as u", "u.id", "v.created_by")
+    .select(["v.version", "v.created_at", "v.created_by", "u.email as created_by_email"])
+    .where("v.workflow_id", "=", workflowId)
+    .orderBy("v.version", "desc")
     .execute();
 }
 

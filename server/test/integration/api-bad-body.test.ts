@@ -87,7 +87,12 @@ describe("saving a workflow", () => {
     );
     expect(problem.issues).toHaveLength(1);
     expect(problem.issues).toEqual([
-      { path: "line 5, column 1", message: "Sequence item without - indicator" },
+      {
+        path: "line 5, column 1",
+        message: "Sequence item without - indicator",
+        line: 5,
+        column: 1,
+      },
     ]);
     expect(problem.detail).toBe("line 5, column 1: Sequence item without - indicator");
   });
@@ -103,6 +108,8 @@ describe("saving a workflow", () => {
       {
         path: "line 3, column 1",
         message: "Flow map in block collection must be sufficiently indented and end with a }",
+        line: 3,
+        column: 1,
       },
     ]);
   });
@@ -137,7 +144,7 @@ describe("saving a workflow", () => {
       "validation-failed",
     );
     expect(problem.issues).toEqual([
-      { path: "line 2, column 1", message: "Map keys must be unique" },
+      { path: "line 2, column 1", message: "Map keys must be unique", line: 2, column: 1 },
     ]);
   });
 

@@ -67,6 +67,12 @@ describe("GET /api/openapi.json", () => {
         "application/json": { schema: { $ref: "#/components/schemas/WorkflowDefinition" } },
       },
     });
+    expect(doc.paths["/api/v1/workflows/validate"]!.post!.requestBody).toMatchObject({
+      content: {
+        "application/json": { schema: { $ref: "#/components/schemas/WorkflowDefinition" } },
+        "application/yaml": { schema: { type: "string" } },
+      },
+    });
   });
 });
 

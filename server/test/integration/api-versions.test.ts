@@ -111,11 +111,11 @@ describe("versions", () => {
   });
 
   it("lists every version, newest first, and reads each one", async () => {
-    const list = await getJson<{ items: { version: number; createdBy: string }[] }>(
-      `/api/v1/workflows/${id}/versions`,
-    );
+    type Version = { version: number; createdBy: string; createdByEmail: string };
+    const list = await getJson<{ items: Version[] }>(`/api/v1/workflows/${id}/versions`);
     expect(list.items.map((v) => v.version)).toEqual([3, 2, 1]);
     expect(new Set(list.items.map((v) => v.createdBy)).size).toBe(1);
+    expect(list.items[0]!.createdByEmail).toMatch(/^admin\d+@example\.test$/);
 
     const first = await getJson<{ version: number; source: string; definition: unknown }>(
       `/api/v1/workflows/versioned/versions/1`,

@@ -191,10 +191,11 @@ steps:
     });
     const problem = await expectProblem(response, 422, "validation-failed");
     expect(problem.issues).toEqual([
-      {
+      expect.objectContaining({
         path: "steps[0].with.expression",
         message: "cannot read secrets: pass them through a {{ secrets.X }} field instead",
-      },
+        line: 3,
+      }),
     ]);
   });
 
@@ -260,11 +261,14 @@ describe("what expression limits cannot stop from inside", () => {
       body: "name: evil-rx\nsteps:\n  - { id: a, type: transform, with: { expression: '$contains(trigger.input.s, /^(a+)+\\1$/)' } }\n",
     });
     const problem = await expectProblem(response, 422, "validation-failed");
-    expect(problem.issues?.[0]).toEqual({
-      path: "steps[0].with.expression",
-      message:
-        "cannot parse expression: regular expression /^(a+)+\\1$/ uses a backreference or lookaround, which can take exponential time",
-    });
+    expect(problem.issues?.[0]).toEqual(
+      expect.objectContaining({
+        path: "steps[0].with.expression",
+        message:
+          "cannot parse expression: regular expression /^(a+)+\\1$/ uses a backreference or lookaround, which can take exponential time",
+        line: 3,
+      }),
+    );
   });
 
   it("fails a step that pads past the limit or calls $eval, and keeps serving", async () => {

@@ -101,7 +101,7 @@ describe("parseDefinitionSource", () => {
 
   it("names the line and column of a YAML syntax error", () => {
     expect(sourceIssues("name: a\nname: b\n", "yaml")).toEqual([
-      { path: "line 2, column 1", message: "Map keys must be unique" },
+      { path: "line 2, column 1", message: "Map keys must be unique", line: 2, column: 1 },
     ]);
   });
 

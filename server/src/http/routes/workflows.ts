@@ -3,6 +3,7 @@ import { z } from "zod";
 import { hasRole } from "../../auth/roles.ts";
 import {
   type DefinitionInput,
+  readDefinition,
   rotateWebhookKey,
   type SavedWorkflow,
   saveWorkflow,
@@ -20,7 +21,14 @@ import {
 } from "../../store/workflows.ts";
 import { auditRequest } from "../audit-request.ts";
 import { asZod, publicBase, type Services } from "../services.ts";
-import { toPage, workflowSummary, workflowView } from "../views.ts";
+import {
+  definitionCheckView,
+  toPage,
+  versionSummary,
+  versionView,
+  workflowSummary,
+  workflowView,
+} from "../views.ts";
 
 const idParams = z.object({ id: z.string().min(1) });
 const listQuery = z.object({
@@ -80,6 +88,24 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
       return reply
         .status(status)
         .send({ change: saved.change, workflow: await view(request, row) });
+    },
+  );
+
+  app.post(
+    "/api/v1/workflows/validate",
+    {
+      config: { access: "editor" },
+      schema: {
+        tags: ["workflows"],
+        summary: "Check a definition without saving it",
+        description:
+          "Answers 200 when it is valid, or 422 with the same issues saving would give " +
+          "(with line and column when it is sent as text).",
+      },
+    },
+    async (request) => {
+      const { definition } = readDefinition(definitionInput(request), services.registry);
+      return definitionCheckView(definition);
     },
   );
 
@@ -162,13 +188,7 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
     async (request) => {
       const row = await requireRow(request.params.id);
       const versions = await listVersionRows(db, row.id);
-      return {
-        items: versions.map((v) => ({
-          version: v.version,
-          createdAt: new Date(v.created_at).toISOString(),
-          createdBy: v.created_by,
-        })),
-      };
+      return { items: versions.map(versionSummary) };
     },
   );
 
@@ -186,12 +206,7 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
       const row = await requireRow(request.params.id);
       const version = await getVersionRow(db, row.id, request.params.version);
       if (!version) throw new NotFoundError("version", `${row.name}@${request.params.version}`);
-      return {
-        version: version.version,
-        definition: JSON.parse(version.definition),
-        source: version.source,
-        createdAt: new Date(version.created_at).toISOString(),
-      };
+      return versionView(version);
     },
   );
 
