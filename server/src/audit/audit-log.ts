@@ -70,3 +70,21 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditTable
   if (filter.before !== undefined) query = query.where("id", "<", filter.before);
   return query.orderBy("id", "desc").limit(filter.limit).execute();
 }
+
+/**
+ * When each user last signed in, by email, as far as the log goes back: the newest successful
+ * `session.create` per target.
+ */
+export async function lastSignIns(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom("audit_log")
+    .select(["target_id", (eb) => eb.fn.max("at").as("at")])
+    .where("action", "=", "session.create")
+    .where("outcome", "=", "success")
+    .where("target_type", "=", "user")
+    .groupBy("target_id")
+    .execute();
+  const byEmail = new Map<string, number>();
+  for (const row of rows) if (row.target_id !== null) byEmail.set(row.target_id, Number(row.at));
+  return byEmail;
+}

@@ -12,7 +12,8 @@ export interface UserRecord {
   createdAt: string;
 }
 
-function toUser(row: {
+/** A users row as the API shows it: no password hash. */
+export function toUserRecord(row: {
   id: string;
   email: string;
   role: Role;
@@ -50,7 +51,7 @@ export async function insertUser(
     created_at: now,
   };
   await db.insertInto("users").values(row).execute();
-  return toUser(row);
+  return toUserRecord(row);
 }
 
 export async function getUserByEmail(db: Db, email: string) {
@@ -58,7 +59,7 @@ export async function getUserByEmail(db: Db, email: string) {
 }
 
 export async function listUsers(db: Db): Promise<UserRecord[]> {
-  return (await db.selectFrom("users").selectAll().orderBy("email").execute()).map(toUser);
+  return (await db.selectFrom("users").selectAll().orderBy("email").execute()).map(toUserRecord);
 }
 
 export async function setUserDisabled(db: Db, email: string, disabled: boolean): Promise<boolean> {
@@ -68,6 +69,10 @@ export async function setUserDisabled(db: Db, email: string, disabled: boolean):
     .where("email", "=", email)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+export async function setUserRole(db: Db, userId: string, role: Role): Promise<void> {
+  await db.updateTable("users").set({ role }).where("id", "=", userId).execute();
 }
 
 export async function setUserPassword(db: Db, userId: string, passwordHash: string) {
@@ -137,7 +142,7 @@ export async function getSession(db: Db, idHash: string) {
     .executeTakeFirst();
   if (!row) return undefined;
   return {
-    user: toUser(row),
+    user: toUserRecord(row),
     expiresAt: row.expires_at,
     lastSeenAt: row.last_seen_at ?? row.session_created_at,
   };
@@ -201,7 +206,7 @@ export async function getTokenUser(db: Db, hash: string, now: number) {
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || row.disabled_at !== null) return undefined;
   if (row.expires_at !== null && row.expires_at <= now) return undefined;
-  return { user: toUser(row), tokenId: row.token_id, expiresAt: row.expires_at };
+  return { user: toUserRecord(row), tokenId: row.token_id, expiresAt: row.expires_at };
 }
 
 /** SQLite caps the variables in one statement; batched look-ups stay well under it. */

@@ -62,7 +62,8 @@ export function registerAuditRoutes(fastify: FastifyInstance, services: Services
   );
 }
 
-function auditView(row: AuditTable) {
+/** An audit entry as the API answers it; `details` is the JSON stored with it. */
+export function auditView(row: AuditTable) {
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { hashPassword } from "../../auth/passwords.ts";
 import { createSession, endSession } from "../../auth/sessions.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
-import { changePassword, createUser, disableUser } from "../../auth/users.ts";
+import { changePassword, createUser } from "../../auth/users.ts";
 import { ConflictError, NotFoundError, WeftError } from "../../errors.ts";
 import { inWriteTransaction } from "../../store/transaction.ts";
 import {
@@ -12,7 +12,6 @@ import {
   getSession,
   insertToken,
   listTokens,
-  listUsers,
   revokeToken,
 } from "../../store/users.ts";
 import { auditRequest } from "../audit-request.ts";
@@ -24,11 +23,11 @@ import {
 } from "../plugins/auth.ts";
 import { asZod, type Services } from "../services.ts";
 import { requireSignIn } from "../sign-in-check.ts";
+import { registerUserRoutes } from "./users.ts";
 
 const credentials = z.object({ email: z.email(), password: z.string().min(1).max(512) }).strict();
-const role = z.enum(["admin", "editor", "viewer"]);
 
-/** Setup, sign-in and sign-out, users and API tokens. */
+/** Setup, sign-in and sign-out, password changes, users (see users.ts) and API tokens. */
 export function registerAuthRoutes(fastify: FastifyInstance, services: Services): void {
   const app = asZod(fastify);
   const db = services.store.db;
@@ -156,50 +155,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, services: Services)
     },
   );
 
-  app.get(
-    "/api/v1/users",
-    { config: { access: "admin" }, schema: { tags: ["users"], summary: "List users" } },
-    async () => ({ items: await listUsers(db) }),
-  );
-
-  app.post(
-    "/api/v1/users",
-    {
-      config: { access: "admin" },
-      schema: { tags: ["users"], summary: "Create a user", body: credentials.extend({ role }) },
-    },
-    async (request, reply) => {
-      const user = await createUser(db, request.body);
-      await auditRequest(db, request, {
-        action: "user.create",
-        target: { type: "user", id: user.email },
-        details: { role: user.role },
-      });
-      return reply.status(201).send(user);
-    },
-  );
-
-  app.post(
-    "/api/v1/users/:email/disable",
-    {
-      config: { access: "admin" },
-      schema: {
-        tags: ["users"],
-        summary: "Disable a user",
-        params: z.object({ email: z.string() }),
-      },
-    },
-    async (request, reply) => {
-      const userId = await disableUser(db, request.params.email);
-      services.liveFeeds.ended({ kind: "user", userId });
-      await auditRequest(db, request, {
-        action: "user.disable",
-        target: { type: "user", id: request.params.email.trim().toLowerCase() },
-      });
-      return reply.status(204).send();
-    },
-  );
-
+  registerUserRoutes(fastify, services);
   registerTokenRoutes(fastify, services);
 }
 
