@@ -19,6 +19,9 @@ const layoutAnswer = dashboardLayoutObject.extend({
   updatedAt: z.iso.datetime().nullable(),
 });
 
+/** GET, PUT /api/v1/me/dashboard. */
+export type DashboardLayoutAnswer = z.infer<typeof layoutAnswer>;
+
 /** The signed-in user's own dashboard layout: read it, save it, reset it to the default. */
 export function registerDashboardRoutes(fastify: FastifyInstance, services: Services): void {
   const app = asZod(fastify);

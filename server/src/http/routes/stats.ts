@@ -75,6 +75,15 @@ const upcomingAnswer = z.object({
   ),
 });
 
+/** GET /api/v1/stats/runs-by-status. */
+export type RunsByStatusAnswer = z.infer<typeof byStatusAnswer>;
+/** GET /api/v1/stats/summary. */
+export type StatsSummaryAnswer = z.infer<typeof summaryAnswer>;
+/** GET /api/v1/stats/slowest-workflows. */
+export type SlowestWorkflowsAnswer = z.infer<typeof slowestAnswer>;
+/** GET /api/v1/stats/upcoming-schedules. */
+export type UpcomingSchedulesAnswer = z.infer<typeof upcomingAnswer>;
+
 /**
  * Aggregates for the dashboard's widgets over the last 24h, 7d or 30d. Recent failures are
  * the runs list: `GET /api/v1/runs?status=failed&limit=10`.
