@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Button,
   Center,
   Group,
@@ -14,7 +15,7 @@ import {
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { getRouteApi } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import type { RunPage, RunSummary } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
@@ -116,10 +117,18 @@ function RunTable({ runs }: { runs: RunSummary[] }) {
           {runs.map((run) => (
             <Table.Tr key={run.id} data-run-id={run.id}>
               <Table.Td>
-                <Text ff="monospace" size="sm" title={run.id}>
+                <Anchor
+                  ff="monospace"
+                  size="sm"
+                  title={run.id}
+                  aria-label={`Run ${run.id}`}
+                  renderRoot={(props) => (
+                    <Link to="/runs/$runId" params={{ runId: run.id }} {...props} />
+                  )}
+                >
                   {/* Ids are time-ordered (UUIDv7): runs of one moment differ at the end. */}
                   {run.id.slice(-8)}
-                </Text>
+                </Anchor>
               </Table.Td>
               <Table.Td>{run.workflowName}</Table.Td>
               <Table.Td>
@@ -147,22 +156,8 @@ function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** Status and trigger apply at once; the workflow is debounced into the URL as it is typed. */
+/** Status, trigger and times apply at once; the text filters are debounced into the URL. */
 function Filters({ search, onChange }: { search: RunSearch; onChange(next: RunSearch): void }) {
-  const [workflow, setWorkflow] = useState(search.workflow ?? "");
-  const applyWorkflow = useDebouncedCallback((value: string) => {
-    const w = value.trim();
-    onChange({ ...search, workflow: w === "" ? undefined : w });
-  }, 250);
-
-  // A cleared filter or a pasted URL shows in the field; the URL's trimmed copy does not
-  // overwrite what is being typed.
-  useEffect(() => {
-    setWorkflow((current) =>
-      current.trim() === (search.workflow ?? "") ? current : (search.workflow ?? ""),
-    );
-  }, [search.workflow]);
-
   const statuses = statusesOf(search.status);
   return (
     <Group align="flex-end">
@@ -178,14 +173,11 @@ function Filters({ search, onChange }: { search: RunSearch; onChange(next: RunSe
         }}
         miw={220}
       />
-      <TextInput
+      <TextFilter
         label="Workflow"
         placeholder="id or name"
-        value={workflow}
-        onChange={(event) => {
-          setWorkflow(event.currentTarget.value);
-          applyWorkflow(event.currentTarget.value);
-        }}
+        value={search.workflow}
+        onCommit={(workflow) => onChange({ ...search, workflow })}
       />
       <Select
         label="Trigger"
@@ -196,6 +188,18 @@ function Filters({ search, onChange }: { search: RunSearch; onChange(next: RunSe
         onChange={(value) =>
           onChange({ ...search, trigger: (value as TriggerType | null) ?? undefined })
         }
+      />
+      <TextFilter
+        label="Tag"
+        placeholder="any tag"
+        value={search.tag}
+        onCommit={(tag) => onChange({ ...search, tag })}
+      />
+      <TextFilter
+        label="Error contains"
+        placeholder="text in the error"
+        value={search.error}
+        onCommit={(error) => onChange({ ...search, error })}
       />
       <TextInput
         label="From"
@@ -214,5 +218,37 @@ function Filters({ search, onChange }: { search: RunSearch; onChange(next: RunSe
         }
       />
     </Group>
+  );
+}
+
+/**
+ * A text filter that reaches the URL 250 ms after typing stops. A cleared filter or a pasted
+ * URL shows in the field; the URL's trimmed copy does not overwrite what is being typed.
+ */
+function TextFilter(props: {
+  label: string;
+  placeholder: string;
+  value: string | undefined;
+  onCommit(value: string | undefined): void;
+}) {
+  const { label, placeholder, value, onCommit } = props;
+  const [text, setText] = useState(value ?? "");
+  const commit = useDebouncedCallback((typed: string) => {
+    const trimmed = typed.trim();
+    onCommit(trimmed === "" ? undefined : trimmed);
+  }, 250);
+  useEffect(() => {
+    setText((current) => (current.trim() === (value ?? "") ? current : (value ?? "")));
+  }, [value]);
+  return (
+    <TextInput
+      label={label}
+      placeholder={placeholder}
+      value={text}
+      onChange={(event) => {
+        setText(event.currentTarget.value);
+        commit(event.currentTarget.value);
+      }}
+    />
   );
 }
