@@ -1,7 +1,8 @@
-import { Badge, Group, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Group, Table } from "@mantine/core";
+import { Link } from "@tanstack/react-router";
 import type { WorkflowSummary } from "../../api/answers.ts";
 
-/** The workflows of one or more pages; a tag is a button that filters by it. */
+/** The workflows of one or more pages; a name opens its page, a tag filters by it. */
 export function WorkflowTable({
   workflows,
   onTag,
@@ -25,7 +26,18 @@ export function WorkflowTable({
           {workflows.map((workflow) => (
             <Table.Tr key={workflow.id}>
               <Table.Td>
-                <Text fw={600}>{workflow.name}</Text>
+                <Anchor
+                  fw={600}
+                  renderRoot={(props) => (
+                    <Link
+                      to="/workflows/$workflowId"
+                      params={{ workflowId: workflow.name }}
+                      {...props}
+                    />
+                  )}
+                >
+                  {workflow.name}
+                </Anchor>
               </Table.Td>
               <Table.Td>{workflow.description}</Table.Td>
               <Table.Td>
