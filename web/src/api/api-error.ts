@@ -5,7 +5,15 @@ export interface Problem {
   status: number;
   detail?: string;
   requestId?: string;
-  issues?: { path: string; message: string }[];
+  /** Each fault's path; for a definition sent as text, also its 1-based line and column. */
+  issues?: {
+    path: string;
+    message: string;
+    line?: number;
+    column?: number;
+    endLine?: number;
+    endColumn?: number;
+  }[];
 }
 
 const PROBLEM_PREFIX = "urn:weft:problem:";

@@ -1,7 +1,7 @@
-import { Center, Group, Loader, Stack, TextInput, Title } from "@mantine/core";
+import { Button, Center, Group, Loader, Stack, TextInput, Title } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { getRouteApi } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import type { WorkflowPage } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
@@ -12,6 +12,7 @@ import { WorkflowTable } from "./workflow-table.tsx";
 import { NoWorkflowMatches, NoWorkflowsYet } from "./workflows-empty.tsx";
 
 const route = getRouteApi("/_app/workflows");
+const appRoute = getRouteApi("/_app");
 const PAGE_SIZE = 50;
 
 /** Every workflow, searchable by name and filtered by tag, a page at a time. */
@@ -31,12 +32,20 @@ export function WorkflowsPage() {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const workflows = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const canCreate = appRoute.useRouteContext().user.role !== "viewer";
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        Workflows
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Workflows
+        </Title>
+        {canCreate ? (
+          <Button component={Link} to="/workflows/new">
+            New workflow
+          </Button>
+        ) : null}
+      </Group>
       <Filters search={search} onChange={setSearch} />
       {list.isPending ? (
         <Center p="xl">
@@ -48,7 +57,7 @@ export function WorkflowsPage() {
         hasFilters(search) ? (
           <NoWorkflowMatches onClear={() => setSearch({})} />
         ) : (
-          <NoWorkflowsYet />
+          <NoWorkflowsYet canCreate={canCreate} />
         )
       ) : (
         <WorkflowTable workflows={workflows} onTag={(tag) => setSearch({ ...search, tag })} />
