@@ -150,6 +150,16 @@ test("runs are listed, filtered by status in the URL, and exported as CSV", asyn
   expect(lines).toHaveLength(2);
   expect(lines[1]?.startsWith(`${failedId},`)).toBe(true);
   expect(csv).not.toContain(succeededId);
+
+  // Text in errors, whatever the status: only the run that failed says "asked to fail".
+  await page.goto("/runs");
+  await expect(rows).toHaveCount(2);
+  await page.getByRole("textbox", { name: "Error contains" }).fill("ASKED to");
+  await expect(page).toHaveURL(/[?&]error=ASKED(\+|%20)to/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute("data-run-id", failedId);
+  await page.getByRole("textbox", { name: "Error contains" }).fill("no such words");
+  await expect(page.getByText("No runs match these filters.")).toBeVisible();
 });
 
 test("a viewer sees their role, and the server refuses them a change", async () => {
@@ -165,9 +175,12 @@ test("a viewer sees their role, and the server refuses them a change", async () 
   await page.getByLabel("Email").fill(VIEWER.email);
   await passwordField(page).fill(VIEWER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/workflows$/);
+  // Signing in from the sign-out page lands on the dashboard, the app's home.
+  await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByTestId("user-email")).toHaveText(VIEWER.email);
   await expect(page.getByTestId("user-role")).toHaveText("viewer");
+  await page.getByRole("link", { name: "Workflows", exact: true }).click();
+  await expect(page).toHaveURL(/\/workflows$/);
   // The two from the workflows test and the runs test's "flaky".
   await expect(page.getByRole("table", { name: "Workflows" }).locator("tbody tr")).toHaveCount(3);
   await page.screenshot({ path: join(SCREENSHOTS, "workflows-viewer.png"), fullPage: true });

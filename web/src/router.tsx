@@ -12,6 +12,8 @@ import {
 import { sessionQuery } from "./auth/session.ts";
 import { ErrorAlert } from "./components/error-alert.tsx";
 import { parseRunSearch } from "./pages/runs/run-search.ts";
+import { parseAuditSearch } from "./pages/settings/audit-search.ts";
+import { parseWorkflowPageSearch } from "./pages/workflow/workflow-tab.ts";
 import { parseWorkflowSearch } from "./pages/workflows/workflow-search.ts";
 import { AppLayout } from "./shell/app-layout.tsx";
 
@@ -65,8 +67,17 @@ const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/",
   beforeLoad: () => {
-    throw redirect({ to: "/workflows" });
+    throw redirect({ to: "/dashboard" });
   },
+});
+
+const dashboardRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/dashboard",
+  component: lazyRouteComponent(
+    () => import("./pages/dashboard/dashboard-page.tsx"),
+    "DashboardPage",
+  ),
 });
 
 const workflowsRoute = createRoute({
@@ -79,6 +90,24 @@ const workflowsRoute = createRoute({
   ),
 });
 
+/** Writing a new workflow; a path of its own, ranked above the `$workflowId` one beside it. */
+const newWorkflowRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/workflows/new",
+  component: lazyRouteComponent(
+    () => import("./pages/new-workflow/new-workflow-page.tsx"),
+    "NewWorkflowPage",
+  ),
+});
+
+/** One workflow, by name or id (the API takes either; links use the name). */
+const workflowRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/workflows/$workflowId",
+  validateSearch: parseWorkflowPageSearch,
+  component: lazyRouteComponent(() => import("./pages/workflow/workflow-page.tsx"), "WorkflowPage"),
+});
+
 const runsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/runs",
@@ -86,10 +115,76 @@ const runsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/runs/runs-page.tsx"), "RunsPage"),
 });
 
+/** One run, kept current over the live feed. */
+const runRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/runs/$runId",
+  component: lazyRouteComponent(() => import("./pages/run/run-page.tsx"), "RunPage"),
+});
+
+/** Settings, for admins (the layout tells anyone else so): users, secrets, the audit log. */
+const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  component: lazyRouteComponent(
+    () => import("./pages/settings/settings-layout.tsx"),
+    "SettingsLayout",
+  ),
+});
+
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/settings/users" });
+  },
+});
+
+const settingsUsersRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/users",
+  component: lazyRouteComponent(() => import("./pages/settings/users-page.tsx"), "UsersPage"),
+});
+
+const settingsSecretsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/secrets",
+  component: lazyRouteComponent(() => import("./pages/settings/secrets-page.tsx"), "SecretsPage"),
+});
+
+const settingsAuditRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/audit",
+  validateSearch: parseAuditSearch,
+  component: lazyRouteComponent(() => import("./pages/settings/audit-page.tsx"), "AuditPage"),
+});
+
+/** The signed-in user's API tokens and password, for every role. */
+const accountRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/account",
+  component: lazyRouteComponent(() => import("./pages/account/account-page.tsx"), "AccountPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
-  appRoute.addChildren([indexRoute, workflowsRoute, runsRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    dashboardRoute,
+    workflowsRoute,
+    newWorkflowRoute,
+    workflowRoute,
+    runsRoute,
+    runRoute,
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      settingsUsersRoute,
+      settingsSecretsRoute,
+      settingsAuditRoute,
+    ]),
+    accountRoute,
+  ]),
 ]);
 
 /** The app's router; pages load on first visit, each in its own chunk. */
