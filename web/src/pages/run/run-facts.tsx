@@ -4,7 +4,8 @@ import type { ReactNode } from "react";
 import type { RunDetail } from "../../api/answers.ts";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { startedBy } from "./run-trigger.ts";
-import { formatDuration, runDurationMs } from "./timeline.ts";
+import { formatDuration } from "../../format/duration.ts";
+import { runDurationMs } from "./timeline.ts";
 
 /** The run at a glance: workflow, status, trigger, who started it, version, times. */
 export function RunFacts({ run, now }: { run: RunDetail; now: number }) {

@@ -4,7 +4,7 @@ import type { StepRunDetail } from "../../api/answers.ts";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { JsonBlock } from "./json-block.tsx";
 import { shownError } from "./run-trigger.ts";
-import { formatDuration } from "./timeline.ts";
+import { formatDuration } from "../../format/duration.ts";
 
 /**
  * One step run opened: its error, each attempt, the input its latest attempt ran on (as the

@@ -3,8 +3,8 @@ import type { RunDetail, StepRunDetail } from "../../api/answers.ts";
 import type { StepDefinition } from "../../../../server/src/engine/definition.ts";
 import { StatusBadge, statusColor } from "../../components/status-badge.tsx";
 import { StepDetails } from "./step-details.tsx";
+import { formatDuration } from "../../format/duration.ts";
 import {
-  formatDuration,
   stepBar,
   stepDurationMs,
   stepsInStartOrder,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunDetail, StepRunDetail } from "../../api/answers.ts";
 import {
-  formatDuration,
   runDurationMs,
   stepBar,
   stepDurationMs,
@@ -106,15 +105,5 @@ describe("the step timeline", () => {
     expect(stepDurationMs(step("c", undefined, undefined, "pending"), T0)).toBeUndefined();
     expect(runDurationMs(run([], 4000), T0 + 99_000)).toBe(4000);
     expect(runDurationMs(run([]), T0 + 1234)).toBe(1234);
-  });
-
-  it("formats durations as people read them", () => {
-    expect(formatDuration(0)).toBe("0 ms");
-    expect(formatDuration(850)).toBe("850 ms");
-    expect(formatDuration(2460)).toBe("2.4 s");
-    expect(formatDuration(59_999)).toBe("59.9 s");
-    expect(formatDuration(185_000)).toBe("3 min 5 s");
-    expect(formatDuration(2 * 3_600_000 + 7 * 60_000)).toBe("2 h 7 min");
-    expect(formatDuration(3 * 86_400_000 + 5 * 3_600_000)).toBe("3 d 5 h");
   });
 });

@@ -1,5 +1,4 @@
 import {
-  Anchor,
   Button,
   Center,
   Group,
@@ -8,20 +7,19 @@ import {
   Paper,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
 } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { getRouteApi, Link } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
-import type { RunPage, RunSummary } from "../../api/answers.ts";
+import type { RunPage } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
 import { LoadMore } from "../../components/load-more.tsx";
-import { StatusBadge } from "../../components/status-badge.tsx";
+import { RunsTable } from "../../components/runs-table.tsx";
 import {
   hasRunFilters,
   isoToLocalInput,
@@ -92,68 +90,11 @@ export function RunsPage() {
           )}
         </Paper>
       ) : (
-        <RunTable runs={runs} />
+        <RunsTable runs={runs} label="Runs" />
       )}
       <LoadMore list={list} />
     </Stack>
   );
-}
-
-function RunTable({ runs }: { runs: RunSummary[] }) {
-  return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped highlightOnHover aria-label="Runs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Run</Table.Th>
-            <Table.Th>Workflow</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Trigger</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Duration</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {runs.map((run) => (
-            <Table.Tr key={run.id} data-run-id={run.id}>
-              <Table.Td>
-                <Anchor
-                  ff="monospace"
-                  size="sm"
-                  title={run.id}
-                  aria-label={`Run ${run.id}`}
-                  renderRoot={(props) => (
-                    <Link to="/runs/$runId" params={{ runId: run.id }} {...props} />
-                  )}
-                >
-                  {/* Ids are time-ordered (UUIDv7): runs of one moment differ at the end. */}
-                  {run.id.slice(-8)}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{run.workflowName}</Table.Td>
-              <Table.Td>
-                <StatusBadge status={run.status} />
-              </Table.Td>
-              <Table.Td>{run.triggerType}</Table.Td>
-              <Table.Td>
-                {run.createdAt ? (
-                  <time dateTime={run.createdAt}>{new Date(run.createdAt).toLocaleString()}</time>
-                ) : null}
-              </Table.Td>
-              <Table.Td>{run.durationMs === null ? "—" : formatDuration(run.durationMs)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 /** Status, trigger and times apply at once; the text filters are debounced into the URL. */

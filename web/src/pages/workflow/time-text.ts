@@ -1,13 +1,3 @@
-/** A run's duration as a person reads it: 340 ms, 4.2 s, 3 min 5 s, 2 h 10 min. */
-export function durationText(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) {
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  }
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
-}
-
 /** An instant in the browser's own time zone and format. */
 export function instantText(iso: string): string {
   return new Date(iso).toLocaleString();

@@ -1,6 +1,6 @@
 import { ScrollArea, Table } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { formatDuration } from "../format.ts";
+import { formatDuration } from "../../../format/duration.ts";
 import { rangeText, type StatsRange } from "../widget-kinds.ts";
 import { slowestQuery } from "./stats-queries.ts";
 import { EmptyWidget, QueryBody } from "./widget-states.tsx";
