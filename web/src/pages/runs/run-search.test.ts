@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  hasRunFilters,
-  isoToLocalInput,
-  localInputToIso,
-  parseRunSearch,
-  runExportHref,
-  runFilterParams,
-} from "./run-search.ts";
+import { hasRunFilters, parseRunSearch, runExportHref, runFilterParams } from "./run-search.ts";
 
 describe("parseRunSearch", () => {
   it("keeps known statuses in a fixed order and drops unknown ones", () => {
@@ -74,20 +67,5 @@ describe("filters to the API", () => {
   it("knows when a filter is on", () => {
     expect(hasRunFilters({})).toBe(false);
     expect(hasRunFilters({ trigger: "schedule" })).toBe(true);
-  });
-});
-
-describe("datetime fields", () => {
-  it("turn a local time into an instant and back", () => {
-    const iso = localInputToIso("2026-12-01T10:30");
-    expect(iso).toBe(new Date(2026, 11, 1, 10, 30).toISOString());
-    expect(isoToLocalInput(iso)).toBe("2026-12-01T10:30");
-  });
-
-  it("leave blanks and nonsense empty", () => {
-    expect(localInputToIso("")).toBeUndefined();
-    expect(localInputToIso("not a time")).toBeUndefined();
-    expect(isoToLocalInput(undefined)).toBe("");
-    expect(isoToLocalInput("garbage")).toBe("");
   });
 });

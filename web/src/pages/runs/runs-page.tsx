@@ -8,22 +8,18 @@ import {
   Select,
   Stack,
   Text,
-  TextInput,
   Title,
 } from "@mantine/core";
-import { useDebouncedCallback } from "@mantine/hooks";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
 import type { RunPage } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
 import { LoadMore } from "../../components/load-more.tsx";
+import { TextFilter, TimeRangeFilter } from "../../components/text-filter.tsx";
 import { RunsTable } from "../../components/runs-table.tsx";
 import {
   hasRunFilters,
-  isoToLocalInput,
-  localInputToIso,
   RUN_STATUSES,
   type RunSearch,
   runExportHref,
@@ -142,54 +138,11 @@ function Filters({ search, onChange }: { search: RunSearch; onChange(next: RunSe
         value={search.error}
         onCommit={(error) => onChange({ ...search, error })}
       />
-      <TextInput
-        label="From"
-        type="datetime-local"
-        value={isoToLocalInput(search.from)}
-        onChange={(event) =>
-          onChange({ ...search, from: localInputToIso(event.currentTarget.value) })
-        }
-      />
-      <TextInput
-        label="To"
-        type="datetime-local"
-        value={isoToLocalInput(search.to)}
-        onChange={(event) =>
-          onChange({ ...search, to: localInputToIso(event.currentTarget.value) })
-        }
+      <TimeRangeFilter
+        from={search.from}
+        to={search.to}
+        onChange={(range) => onChange({ ...search, ...range })}
       />
     </Group>
-  );
-}
-
-/**
- * A text filter that reaches the URL 250 ms after typing stops. A cleared filter or a pasted
- * URL shows in the field; the URL's trimmed copy does not overwrite what is being typed.
- */
-function TextFilter(props: {
-  label: string;
-  placeholder: string;
-  value: string | undefined;
-  onCommit(value: string | undefined): void;
-}) {
-  const { label, placeholder, value, onCommit } = props;
-  const [text, setText] = useState(value ?? "");
-  const commit = useDebouncedCallback((typed: string) => {
-    const trimmed = typed.trim();
-    onCommit(trimmed === "" ? undefined : trimmed);
-  }, 250);
-  useEffect(() => {
-    setText((current) => (current.trim() === (value ?? "") ? current : (value ?? "")));
-  }, [value]);
-  return (
-    <TextInput
-      label={label}
-      placeholder={placeholder}
-      value={text}
-      onChange={(event) => {
-        setText(event.currentTarget.value);
-        commit(event.currentTarget.value);
-      }}
-    />
   );
 }

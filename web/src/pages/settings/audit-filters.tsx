@@ -1,7 +1,5 @@
-import { Autocomplete, Group, TextInput } from "@mantine/core";
-import { useDebouncedCallback } from "@mantine/hooks";
-import { useEffect, useState } from "react";
-import { isoToLocalInput, localInputToIso } from "../runs/run-search.ts";
+import { Autocomplete, Group } from "@mantine/core";
+import { TextFilter, TimeRangeFilter, useDebouncedFilter } from "../../components/text-filter.tsx";
 import { AUDIT_ACTIONS, type AuditSearch, actionOf } from "./audit-search.ts";
 
 /** Action and actor are debounced into the URL as they are typed; times apply at once. */
@@ -12,27 +10,12 @@ export function AuditFilters({
   search: AuditSearch;
   onChange(next: AuditSearch): void;
 }) {
-  const [action, setAction] = useState(search.action ?? "");
-  const [actor, setActor] = useState(search.actor ?? "");
-  const apply = useDebouncedCallback((next: { action: string; actor: string }) => {
-    const a = actionOf(next.action);
-    const who = next.actor.trim().toLowerCase();
-    onChange({ ...search, action: a, actor: who === "" ? undefined : who });
-  }, 300);
-
-  // A cleared filter or a pasted URL shows in the fields; the URL's copy of what is being
-  // typed does not overwrite it.
-  useEffect(() => {
-    setAction((current) =>
-      (actionOf(current) ?? "") === (search.action ?? "") ? current : (search.action ?? ""),
-    );
-  }, [search.action]);
-  useEffect(() => {
-    setActor((current) =>
-      current.trim().toLowerCase() === (search.actor ?? "") ? current : (search.actor ?? ""),
-    );
-  }, [search.actor]);
-
+  const [action, onAction] = useDebouncedFilter(
+    search.action,
+    (next) => onChange({ ...search, action: next }),
+    actionOf,
+    300,
+  );
   const badAction = action.trim() !== "" && actionOf(action) === undefined;
   return (
     <Group align="flex-start">
@@ -41,37 +24,21 @@ export function AuditFilters({
         placeholder="such as user.role, or secret. for all"
         data={[...AUDIT_ACTIONS]}
         value={action}
-        onChange={(value) => {
-          setAction(value);
-          apply({ action: value, actor });
-        }}
+        onChange={onAction}
         error={badAction ? "Letters, dots and dashes, such as user.role" : undefined}
         miw={240}
       />
-      <TextInput
+      <TextFilter
         label="Actor"
         placeholder="email"
-        value={actor}
-        onChange={(event) => {
-          setActor(event.currentTarget.value);
-          apply({ action, actor: event.currentTarget.value });
-        }}
+        value={search.actor}
+        onCommit={(actor) => onChange({ ...search, actor })}
+        normalise={(text) => text.trim().toLowerCase() || undefined}
       />
-      <TextInput
-        label="From"
-        type="datetime-local"
-        value={isoToLocalInput(search.from)}
-        onChange={(event) =>
-          onChange({ ...search, from: localInputToIso(event.currentTarget.value) })
-        }
-      />
-      <TextInput
-        label="To"
-        type="datetime-local"
-        value={isoToLocalInput(search.to)}
-        onChange={(event) =>
-          onChange({ ...search, to: localInputToIso(event.currentTarget.value) })
-        }
+      <TimeRangeFilter
+        from={search.from}
+        to={search.to}
+        onChange={(range) => onChange({ ...search, ...range })}
       />
     </Group>
   );

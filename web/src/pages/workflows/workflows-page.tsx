@@ -1,12 +1,11 @@
-import { Button, Center, Group, Loader, Stack, TextInput, Title } from "@mantine/core";
-import { useDebouncedCallback } from "@mantine/hooks";
+import { Button, Center, Group, Loader, Stack, Title } from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
 import type { WorkflowPage } from "../../api/answers.ts";
 import { api, requireOk } from "../../api/client.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
 import { LoadMore } from "../../components/load-more.tsx";
+import { TextFilter } from "../../components/text-filter.tsx";
 import { hasFilters, type WorkflowSearch } from "./workflow-search.ts";
 import { WorkflowTable } from "./workflow-table.tsx";
 import { NoWorkflowMatches, NoWorkflowsYet } from "./workflows-empty.tsx";
@@ -67,7 +66,7 @@ export function WorkflowsPage() {
   );
 }
 
-/** Name search (debounced into the URL as it is typed) and an exact tag. */
+/** Name search and an exact tag, each debounced into the URL as it is typed. */
 function Filters({
   search,
   onChange,
@@ -75,43 +74,20 @@ function Filters({
   search: WorkflowSearch;
   onChange(next: WorkflowSearch): void;
 }) {
-  const [name, setName] = useState(search.q ?? "");
-  const [tag, setTag] = useState(search.tag ?? "");
-  const apply = useDebouncedCallback((next: { name: string; tag: string }) => {
-    const q = next.name.trim();
-    const t = next.tag.trim();
-    onChange({ ...(q ? { q } : {}), ...(t ? { tag: t } : {}) });
-  }, 250);
-
-  // A tag picked in the table, a cleared filter or a pasted URL shows in the fields; the
-  // URL's trimmed copy of what is being typed does not overwrite it.
-  useEffect(() => {
-    setName((current) => (current.trim() === (search.q ?? "") ? current : (search.q ?? "")));
-  }, [search.q]);
-  useEffect(() => {
-    setTag((current) => (current.trim() === (search.tag ?? "") ? current : (search.tag ?? "")));
-  }, [search.tag]);
-
   return (
     <Group align="flex-end">
-      <TextInput
+      <TextFilter
         label="Search by name"
         placeholder="part of a name"
         type="search"
-        value={name}
-        onChange={(event) => {
-          setName(event.currentTarget.value);
-          apply({ name: event.currentTarget.value, tag });
-        }}
+        value={search.q}
+        onCommit={(q) => onChange({ ...search, q })}
       />
-      <TextInput
+      <TextFilter
         label="Tag"
         placeholder="exact tag"
-        value={tag}
-        onChange={(event) => {
-          setTag(event.currentTarget.value);
-          apply({ name, tag: event.currentTarget.value });
-        }}
+        value={search.tag}
+        onCommit={(tag) => onChange({ ...search, tag })}
       />
     </Group>
   );
