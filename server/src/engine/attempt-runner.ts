@@ -230,6 +230,8 @@ export class AttemptRunner {
       const interpolated = await expressions.interpolate(step.with, withSecrets, {
         skipKeys: type.expressionFields ?? [],
       });
+      // Kept even when it fails the step type's schema: that is when it explains most.
+      input = interpolated;
       const parsed = type.with.safeParse(interpolated);
       if (!parsed.success) {
         const issue = zodIssues(parsed.error, "with")[0]!;

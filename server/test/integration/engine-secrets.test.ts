@@ -78,6 +78,22 @@ steps:
     expect(runText).toContain("[redacted]");
   });
 
+  it("keeps the input that failed the step type's schema, with the secret masked", async () => {
+    await applyYaml(
+      server,
+      "name: bad-until\nsteps:\n  - { id: d, type: delay, with: { until: '{{ secrets.API_KEY }}' } }\n",
+    );
+    const run = await waitForRunEnd(server, await startRun(server, "bad-until"));
+    expect(run.status).toBe("failed");
+    const [step] = run.steps as unknown as {
+      error: { kind: string };
+      attempts: { input: unknown }[];
+    }[];
+    expect(step!.error.kind).toBe("invalid-input");
+    expect(step!.attempts[0]!.input).toEqual({ until: "[redacted]" });
+    expect((await readRunAndEvents(run.id)).runText).not.toContain(SECRET);
+  });
+
   it("masks a secret that reaches an error message, in the run and in its events", async () => {
     service = await startFakeService((_req, res) => sendJson(res, 500, { oops: true }));
     await applyYaml(

@@ -52,7 +52,9 @@ export function StepDetails({
       <Text size="xs" c="dimmed" data-testid={`input-note-${step.id}`}>
         {ran
           ? `The input attempt ${ran.number} ran on, with its {{ }} placeholders filled in and secrets masked.`
-          : "Not run yet: the input is the step's configuration in this run's version; its {{ }} placeholders are filled in when an attempt runs."}
+          : step.attempts.length > 0
+            ? "No attempt got as far as filling in its input: this is the step's configuration in this run's version, {{ }} placeholders and all."
+            : "Not run yet: the input is the step's configuration in this run's version; its {{ }} placeholders are filled in when an attempt runs."}
       </Text>
     </Stack>
   );
