@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
 
@@ -17,7 +17,8 @@ export function precompress(): Plugin {
     name: "weft:precompress",
     apply: "build",
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir, config.build.assetsDir);
+      // `outDir` may be absolute (`vite build --outDir /tmp/x`): resolve, do not join.
+      outDir = join(resolve(config.root, config.build.outDir), config.build.assetsDir);
     },
     writeBundle() {
       for (const file of readdirSync(outDir)) {
