@@ -20,6 +20,7 @@ export type ErrorCode =
   | "validation-failed"
   | "not-found"
   | "conflict"
+  | "precondition-failed"
   | "unauthorized"
   | "forbidden"
   | "setup-required"

@@ -8,6 +8,7 @@ import {
   SCREENSHOTS,
   signedInPage,
   startOwnWeft,
+  watchedPage,
 } from "./support.ts";
 
 /**
@@ -188,6 +189,33 @@ test("the Versions tab lists both and shows the changed line", async () => {
   await expect(modal).toBeHidden();
 });
 
+test("a save over a version saved meanwhile in another tab is refused, and loses nothing", async () => {
+  const other = await watchedPage(context, cspReports, pageErrors);
+  for (const tab of [page, other]) {
+    await tab.goto("/workflows/greeter?tab=definition");
+    await tab.getByRole("button", { name: "Edit" }).click();
+  }
+  await replaceText(page, definition("transform", "from the first tab"));
+  await expect(checkStatus(page)).toContainText("Valid");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("definition-saved")).toHaveText("Saved as version 3");
+
+  await replaceText(other, definition("transform", "from the second tab"));
+  await expect(checkStatus(other)).toContainText("Valid");
+  await other.getByRole("button", { name: "Save" }).click();
+  await expect(other.getByRole("alert")).toContainText(
+    'workflow "greeter" is at version 3, not 2 as If-Match says: it was saved meanwhile',
+  );
+  // The refused text stays in the editor to be copied; version 3 is the first tab's.
+  await expect(editorContent(other)).toContainText("from the second tab");
+  const stored = await other.evaluate(async () => {
+    const response = await fetch("/api/v1/workflows/greeter/versions/3");
+    return ((await response.json()) as { source: string }).source;
+  });
+  expect(stored).toContain("from the first tab");
+  await other.close();
+});
+
 test("the new-workflow page fits a phone", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/workflows/new");
@@ -203,8 +231,8 @@ test("a taken name says that saving makes a new version of it", async () => {
   await page.goto("/workflows");
   await page.getByRole("link", { name: "New workflow" }).click();
   await replaceText(page, definition("transform", "third"));
-  await expect(page.getByRole("button", { name: "Save as version 3 of greeter" })).toBeVisible();
-  await expect(page.getByTestId("name-taken")).toContainText("saving makes version 3 of it");
+  await expect(page.getByRole("button", { name: "Save as version 4 of greeter" })).toBeVisible();
+  await expect(page.getByTestId("name-taken")).toContainText("saving makes version 4 of it");
 });
 
 test("a viewer gets no New workflow button and is told why on its page", async ({ browser }) => {

@@ -1,5 +1,5 @@
 import { generateToken } from "../auth/tokens.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError, WeftError } from "../errors.ts";
 import { nextFireAfter } from "../scheduler/next-fire.ts";
 import type { Db } from "../store/database.ts";
 import { newId } from "../store/ids.ts";
@@ -59,7 +59,7 @@ export async function saveWorkflow(
   db: Db,
   registry: StepRegistry,
   input: DefinitionInput,
-  options: { userId?: string; expectId?: string } = {},
+  options: { userId?: string; expectId?: string; expectVersion?: number } = {},
 ): Promise<SavedWorkflow> {
   const { definition, source } = readDefinition(input, registry);
   return inWriteTransaction(db, async (tx) => {
@@ -70,6 +70,17 @@ export async function saveWorkflow(
     if (options.expectId && !target) throw new NotFoundError("workflow", options.expectId);
     if (target && target.archived_at !== null)
       throw new ConflictError(`workflow "${target.name}" is archived`);
+    // Checked in the transaction that saves: two editors of one version cannot both win.
+    if (
+      target &&
+      options.expectVersion !== undefined &&
+      target.current_version !== options.expectVersion
+    )
+      throw new WeftError(
+        "precondition-failed",
+        `workflow "${target.name}" is at version ${target.current_version}, not ${options.expectVersion} ` +
+          "as If-Match says: it was saved meanwhile; load it again and redo the change there",
+      );
 
     if (target && target.name !== definition.name) {
       const clash = await getWorkflowRow(tx, definition.name);

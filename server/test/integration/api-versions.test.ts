@@ -149,6 +149,37 @@ describe("versions", () => {
     expect((await getJson<{ version: number }>(`/api/v1/workflows/${id}`)).version).toBe(3);
   });
 
+  it("saves over the version If-Match names only, and refuses a stale one with 412", async () => {
+    const put = (yaml: string, ifMatch: string) =>
+      server.api(`/api/v1/workflows/${id}`, {
+        method: "PUT",
+        headers: { "content-type": "application/yaml", "if-match": ifMatch },
+        body: yaml,
+      });
+    // Two editors both opened version 3; the first to save wins.
+    const first = await put(definition("from the first tab"), '"3"');
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as Saved).workflow.version).toBe(4);
+
+    const before = await countRows(server);
+    const second = await put(definition("from the second tab"), '"3"');
+    const problem = await expectProblem(second, 412, "precondition-failed");
+    expect(problem.detail).toBe(
+      'workflow "versioned" is at version 4, not 3 as If-Match says: it was saved meanwhile; ' +
+        "load it again and redo the change there",
+    );
+    expect(await countRows(server)).toEqual(before);
+    const current = await getJson<{ version: number }>(`/api/v1/workflows/${id}/versions/4`);
+    expect(JSON.stringify(current)).toContain("from the first tab");
+
+    // Weak tags and bare numbers name the same version; nonsense is a 400 naming the header.
+    expect((await put(definition("third"), 'W/"4"')).status).toBe(200);
+    expect((await put(definition("fourth"), "5")).status).toBe(200);
+    const bad = await put(definition("fifth"), "latest");
+    const badProblem = await expectProblem(bad, 400, "bad-request");
+    expect(badProblem.detail).toMatch(/^headers\.if-match: must be the version being edited/);
+  });
+
   it("starts a run by hand without any body", async () => {
     const response = await server.api(`/api/v1/workflows/${id}/runs`, { method: "POST" });
     expect(response.status).toBe(202);

@@ -113,13 +113,18 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
     "/api/v1/workflows/:id",
     {
       config: { access: "editor" },
-      schema: { tags: ["workflows"], summary: "Save a new version", params: idParams },
+      schema: {
+        tags: ["workflows"],
+        summary: 'Save a new version; with If-Match: "N", only over version N (else 412)',
+        params: idParams,
+      },
     },
     async (request) => {
       const row = await requireRow(request.params.id);
       const saved = await saveWorkflow(db, services.registry, definitionInput(request), {
         userId: request.user!.id,
         expectId: row.id,
+        expectVersion: expectedVersion(request.headers["if-match"]),
       });
       const savedRow = await requireRow(saved.id);
       await auditSave(request, saved, savedRow);
@@ -258,6 +263,21 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
       return { url: `${publicBase(services.config, request)}/hooks/${row.id}/${key}` };
     },
   );
+}
+
+/**
+ * The version an editor started from, as `If-Match: "3"` names it (the version number as an
+ * entity tag); a save over any other version is refused with 412. No header: no check.
+ */
+function expectedVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const version = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim())?.[1];
+  if (version === undefined || Number(version) < 1)
+    throw new WeftError(
+      "bad-request",
+      `headers.if-match: must be the version being edited, such as "3", not ${JSON.stringify(header)}`,
+    );
+  return Number(version);
 }
 
 /** The definition in a request body: YAML text, or JSON (parsed by Fastify already). */

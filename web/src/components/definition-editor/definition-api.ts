@@ -35,16 +35,23 @@ export async function checkDefinition(text: string): Promise<DefinitionCheck> {
   }
 }
 
-/** Saves a new version of `workflowId`, or (without one) creates a workflow or a new version by name. */
-export async function saveDefinition(text: string, workflowId?: string): Promise<SaveOutcome> {
+/**
+ * Saves a new version of `workflowId` over `baseVersion` only (a save in between answers
+ * 412, thrown on to be shown), or without a workflow creates one or a new version by name.
+ */
+export async function saveDefinition(
+  text: string,
+  target?: { workflowId: string; baseVersion: number },
+): Promise<SaveOutcome> {
   try {
     const answer = await requireOk<SavedWorkflowAnswer>(
-      workflowId === undefined
+      target === undefined
         ? api.POST("/api/v1/workflows", { body: text, ...asYaml })
         : api.PUT("/api/v1/workflows/{id}", {
-            params: { path: { id: workflowId } },
+            params: { path: { id: target.workflowId } },
             body: text,
-            ...asYaml,
+            headers: { ...asYaml.headers, "if-match": `"${target.baseVersion}"` },
+            bodySerializer: asYaml.bodySerializer,
           }),
     );
     return { saved: true, answer };

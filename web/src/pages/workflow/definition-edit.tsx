@@ -32,13 +32,15 @@ export function DefinitionEdit({ workflow, initial, onDone }: DefinitionEditProp
   const client = useQueryClient();
   const navigate = route.useNavigate();
   const [text, setText] = useState(initial);
+  // The version the edit started from: saving over a newer one is refused, not merged.
+  const [baseVersion] = useState(workflow.version);
   // The issues of a refused save stand until the text changes; then the live check takes over.
   const [refused, setRefused] = useState<{ text: string; issues: EditorIssue[] } | null>(null);
   const live = useLiveCheck(text, true);
   const dirty = text !== initial;
 
   const save = useMutation({
-    mutationFn: () => saveDefinition(text, workflow.id),
+    mutationFn: () => saveDefinition(text, { workflowId: workflow.id, baseVersion }),
     onSuccess: async (outcome) => {
       if (!outcome.saved) {
         setRefused({ text, issues: outcome.issues });
