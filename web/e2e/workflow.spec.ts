@@ -233,6 +233,22 @@ test("at phone width the page fits the screen", async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 
+test("a description of one very long word wraps instead of widening the page", async () => {
+  const long = [
+    "name: long-words",
+    `description: ${"x".repeat(1500)}`,
+    "steps:",
+    "  - { id: only, type: log, with: { message: hi } }",
+  ].join("\n");
+  expect(await savedFromPage(page, long)).toBe(201);
+  await page.goto("/workflows/long-words");
+  await expect(page.getByText("x".repeat(1500))).toBeVisible();
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
 test("an unknown workflow says so, with the way back to the list", async () => {
   await page.goto("/workflows/no-such-workflow");
   await expect(page.getByRole("heading", { name: "Workflow not found" })).toBeVisible();

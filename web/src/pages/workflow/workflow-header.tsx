@@ -21,7 +21,7 @@ export function WorkflowHeader({ workflow, canEdit, onChanged }: WorkflowHeaderP
       <Group justify="space-between" align="flex-start" gap="sm">
         <Stack gap={4} miw={0}>
           <Group gap="xs">
-            <Title order={1} size="h2" ff="monospace">
+            <Title order={1} size="h2" ff="monospace" style={{ overflowWrap: "anywhere" }}>
               {workflow.name}
             </Title>
             <Badge variant="outline" tt="none" title="Current version">
@@ -29,7 +29,12 @@ export function WorkflowHeader({ workflow, canEdit, onChanged }: WorkflowHeaderP
             </Badge>
             {workflow.archived ? <Badge color="gray">archived</Badge> : null}
           </Group>
-          {workflow.description ? <Text c="dimmed">{workflow.description}</Text> : null}
+          {workflow.description ? (
+            // A description is the author's text: a long word wraps instead of widening the page.
+            <Text c="dimmed" style={{ overflowWrap: "anywhere" }}>
+              {workflow.description}
+            </Text>
+          ) : null}
         </Stack>
         {canEdit ? <EditorActions workflow={workflow} onChanged={onChanged} /> : null}
       </Group>
