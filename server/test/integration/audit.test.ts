@@ -203,7 +203,7 @@ describe("what is recorded", () => {
       api: (path: string, init?: RequestInit) => as(editor, path, init),
     };
     const yaml = (message: string) =>
-      `name: audited\ntriggers: [{ type: webhook }]\nsteps:\n  - { id: wait, type: delay, with: { duration: 1h } }\n  - { id: say, type: log, needs: [wait], with: { message: ${message} } }\n`;
+      `name: audited\ntriggers: [{ type: webhook }, { type: schedule, cron: "0 9 * * *" }]\nsteps:\n  - { id: wait, type: delay, with: { duration: 1h } }\n  - { id: say, type: log, needs: [wait], with: { message: ${message} } }\n`;
     const workflow = await applyYaml(asEditor, yaml("one"));
     used.push(workflow.triggers[0]!.url!.split("/").at(-1)!);
     expect(await latest("workflow.create", workflow.id)).toMatchObject({
@@ -236,6 +236,18 @@ describe("what is recorded", () => {
       actorEmail: editorEmail,
       details: { name: "audited", triggerId: "webhook" },
     });
+
+    const schedule = `/api/v1/schedules/${workflow.id}/schedule`;
+    for (const action of ["pause", "pause", "resume"]) {
+      const response = await as(editor, `${schedule}/${action}`, { method: "POST" });
+      expect(response.status).toBe(200);
+    }
+    const scheduling = await audit(`action=schedule.&targetId=${workflow.id}`);
+    // Newest first; the second pause changed nothing and is not there.
+    expect(scheduling.map((e) => [e.action, e.details])).toEqual([
+      ["schedule.resume", { name: "audited", triggerId: "schedule" }],
+      ["schedule.pause", { name: "audited", triggerId: "schedule" }],
+    ]);
 
     const started = await as(editor, `/api/v1/workflows/${workflow.id}/runs`, {
       method: "POST",

@@ -203,6 +203,13 @@ function registerScheduleRoutes(fastify: FastifyInstance, services: Services): v
           .executeTakeFirst();
         if (result.numUpdatedRows === 0n)
           throw new NotFoundError("schedule", `${workflow.name}/${request.params.triggerId}`);
+        // Only a change is recorded: pausing a paused schedule changes nothing.
+        if ((schedule.paused === 1) !== (action === "pause"))
+          await auditRequest(db, request, {
+            action: `schedule.${action}`,
+            target: { type: "workflow", id: workflow.id },
+            details: { name: workflow.name, triggerId: request.params.triggerId },
+          });
         return {
           workflowId: workflow.id,
           triggerId: request.params.triggerId,
