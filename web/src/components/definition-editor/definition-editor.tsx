@@ -97,7 +97,10 @@ export function DefinitionEditor({
     current.focus();
   };
   const unplaced = unplacedIssues(issues);
-  const placed = issues.filter((issue) => issue.line !== undefined);
+  // In the order of the text, whatever order the checks found them in.
+  const placed = issues
+    .filter((issue) => issue.line !== undefined)
+    .sort((a, b) => a.line! - b.line! || (a.column ?? 0) - (b.column ?? 0));
 
   return (
     <Stack gap="xs">

@@ -16,6 +16,7 @@ import {
   withRange,
 } from "./grid-layout.ts";
 import { DRAG_HANDLE, NO_DRAG, type WidgetActions, WidgetFrame } from "./widget-frame.tsx";
+import { widgetTitles } from "./widget-kinds.ts";
 
 const ROW_HEIGHT = 96;
 const GAP = 16;
@@ -49,6 +50,7 @@ export function DashboardGrid({
   current.current = widgets;
   const layout = useMemo(() => toGridLayout(widgets), [widgets]);
   const ordered = inReadingOrder(widgets);
+  const titles = widgetTitles(ordered);
   useEffect(provideDraggableStyle, []);
 
   // The grid reports its layout on mount and after every drag and resize: only a real
@@ -80,7 +82,12 @@ export function DashboardGrid({
               h={heightOf(Math.min(widget.h, PHONE_MAX_ROWS))}
               {...placeAttributes(widget)}
             >
-              <WidgetFrame widget={widget} actions={actionsFor(widget.id)} draggable={false} />
+              <WidgetFrame
+                widget={widget}
+                title={titles.get(widget.id)!}
+                actions={actionsFor(widget.id)}
+                draggable={false}
+              />
             </Box>
           ))}
         </Stack>
@@ -95,7 +102,12 @@ export function DashboardGrid({
         >
           {ordered.map((widget) => (
             <div key={widget.id} {...placeAttributes(widget)}>
-              <WidgetFrame widget={widget} actions={actionsFor(widget.id)} draggable />
+              <WidgetFrame
+                widget={widget}
+                title={titles.get(widget.id)!}
+                actions={actionsFor(widget.id)}
+                draggable
+              />
             </div>
           ))}
         </ReactGridLayout>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LAYOUT } from "../../../../server/src/http/dashboard-layout.ts";
 import type { DashboardWidget } from "../../api/answers.ts";
+import { widgetTitles } from "./widget-kinds.ts";
 import {
   addWidget,
   canMove,
@@ -197,5 +198,34 @@ describe("moving earlier and later", () => {
     expect(canMove(defaults, "runs-by-status", "later")).toBe(true);
     expect(canMove(defaults, "upcoming-schedules", "later")).toBe(false);
     expect(ids(moveWidget(defaults, "runs-by-status", "earlier"))).toEqual(order);
+  });
+});
+
+describe("widgetTitles", () => {
+  it("numbers the second and later widgets of one title, in the order given", () => {
+    const widget = (id: string, type: DashboardWidget["type"], title?: string) =>
+      ({
+        id,
+        type,
+        x: 0,
+        y: 0,
+        w: 4,
+        h: 2,
+        ...(title ? { options: { title } } : {}),
+      }) as DashboardWidget;
+    const titles = widgetTitles([
+      widget("a", "runs-by-status"),
+      widget("b", "throughput"),
+      widget("c", "runs-by-status"),
+      widget("d", "runs-by-status", "Nightly"),
+      widget("e", "runs-by-status"),
+    ]);
+    expect([...titles.values()]).toEqual([
+      "Runs by status",
+      "Throughput",
+      "Runs by status (2)",
+      "Nightly",
+      "Runs by status (3)",
+    ]);
   });
 });

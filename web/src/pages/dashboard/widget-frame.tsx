@@ -8,7 +8,6 @@ import {
   WIDGET_KINDS,
   type WidgetSize,
   widgetRange,
-  widgetTitle,
 } from "./widget-kinds.ts";
 import { WidgetBody } from "./widget-body.tsx";
 
@@ -27,14 +26,16 @@ export interface WidgetActions {
 /** A widget's card: a header to drag it by, its range, its menu, and its body. */
 export function WidgetFrame({
   widget,
+  title,
   actions,
   draggable,
 }: {
   widget: DashboardWidget;
+  /** Its title among the others (see widgetTitles). */
+  title: string;
   actions: WidgetActions;
   draggable: boolean;
 }) {
-  const title = widgetTitle(widget);
   return (
     <Paper withBorder radius="md" h="100%" display="flex" style={{ flexDirection: "column" }}>
       <Group gap="xs" px="sm" py={6} wrap="nowrap" justify="space-between">

@@ -51,6 +51,22 @@ export function widgetTitle(widget: DashboardWidget): string {
   return widget.options?.title || WIDGET_KINDS[widget.type].title;
 }
 
+/**
+ * Each widget's title as shown and announced, in the order given (reading order): a second
+ * widget of the same title becomes "Runs by status (2)", so that its controls' names differ.
+ */
+export function widgetTitles(widgets: readonly DashboardWidget[]): Map<string, string> {
+  const seen = new Map<string, number>();
+  return new Map(
+    widgets.map((widget) => {
+      const title = widgetTitle(widget);
+      const count = (seen.get(title) ?? 0) + 1;
+      seen.set(title, count);
+      return [widget.id, count === 1 ? title : `${title} (${count})`];
+    }),
+  );
+}
+
 export function widgetRange(widget: DashboardWidget): StatsRange {
   return widget.options?.range ?? "24h";
 }
