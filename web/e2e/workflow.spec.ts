@@ -233,20 +233,43 @@ test("at phone width the page fits the screen", async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 
-test("a description of one very long word wraps instead of widening the page", async () => {
+test("one very long word wraps instead of widening a page, on a phone too", async () => {
+  const stepId = `s${"y".repeat(63)}`;
   const long = [
-    "name: long-words",
+    `name: long-${"w".repeat(90)}`,
     `description: ${"x".repeat(1500)}`,
+    "triggers:",
+    "  - type: manual",
+    `  - { type: schedule, id: every-${"z".repeat(50)}, cron: "0 9 * * *" }`,
     "steps:",
-    "  - { id: only, type: log, with: { message: hi } }",
+    `  - { id: ${stepId}, type: transform, with: { expression: '$error("${"E".repeat(1500)}")' } }`,
   ].join("\n");
   expect(await savedFromPage(page, long)).toBe(201);
-  await page.goto("/workflows/long-words");
-  await expect(page.getByText("x".repeat(1500))).toBeVisible();
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
+  const name = `long-${"w".repeat(90)}`;
+  const runId = await startedFromPage(page, name, {});
+  await expect.poll(() => runStatus(page, runId)).toBe("failed");
+  const overflow = () =>
+    page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto(`/workflows/${name}`);
+    await expect(page.getByText("x".repeat(1500))).toBeVisible();
+    expect(await overflow(), `workflow page at ${width}px`).toBeLessThanOrEqual(0);
+    await page.goto(`/workflows/${name}?tab=triggers`);
+    await expect(page.getByText(`every-${"z".repeat(50)}`).first()).toBeVisible();
+    expect(await overflow(), `triggers at ${width}px`).toBeLessThanOrEqual(0);
+    await page.goto(`/runs/${runId}`);
+    await page.getByRole("button", { name: `Step ${stepId}: failed` }).click();
+    // The whole message can be read: it wraps inside its alert instead of being cut off.
+    const alert = page.getByTestId("step-error");
+    await expect(alert).toContainText("E".repeat(1500));
+    const clipped = await alert.evaluate((element) => element.scrollWidth > element.clientWidth);
+    expect(clipped, `step error at ${width}px`).toBe(false);
+    expect(await overflow(), `run page at ${width}px`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
 });
 
 test("an unknown workflow says so, with the way back to the list", async () => {

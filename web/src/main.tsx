@@ -1,4 +1,5 @@
 import "@mantine/core/styles.css";
+import "./app.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App, createApp } from "./app.tsx";
