@@ -10,7 +10,7 @@ export interface RunFilter {
   workflowId?: string;
   triggerType?: string[];
   tag?: string;
-  /** Text the run's error contains (ASCII letters in either case). */
+  /** Text the run's error message contains (ASCII letters in either case). */
   errorText?: string;
   from?: number;
   to?: number;
@@ -74,7 +74,7 @@ function runPageQuery(db: Db, filter: RunFilter, before: string | undefined, lim
   if (filter.tag) query = query.where("runs.tags", "like", `%,${filter.tag},%`);
   if (filter.errorText)
     query = query.where(
-      sql<boolean>`runs.error like ${containsPattern(filter.errorText)} escape '\\'`,
+      sql<boolean>`json_extract(runs.error, '$.message') like ${containsPattern(filter.errorText)} escape '\\'`,
     );
   if (filter.from !== undefined) query = query.where("runs.created_at", ">=", filter.from);
   if (filter.to !== undefined) query = query.where("runs.created_at", "<", filter.to);
@@ -116,11 +116,7 @@ export async function getEventRows(db: Db, runId: string, afterId = 0) {
     .execute();
 }
 
-/**
- * A LIKE pattern for text inside a stored JSON error: the text is escaped as JSON escapes it
- * (quotes, backslashes, control characters), then LIKE's own wildcards are escaped.
- */
+/** A LIKE pattern for text anywhere in a value, its own `%`, `_` and backslash taken as themselves. */
 export function containsPattern(text: string): string {
-  const asStored = JSON.stringify(text).slice(1, -1);
-  return `%${asStored.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -203,6 +203,9 @@ describe("text in errors", () => {
     expect(await all("&error=BoOm")).toEqual(sorted(failerRuns));
     expect(await all("&error=boom&workflow=lister")).toEqual([]);
     expect(await all("&error=no%20such%20words")).toEqual([]);
+    // The message only: not the names or other fields of the stored error.
+    for (const word of ["message", "kind", "{", "retryable"])
+      expect(await all(`&error=${encodeURIComponent(word)}`), word).toEqual([]);
   });
 
   it("matches %, _, quotes and backslashes as themselves", async () => {
