@@ -71,15 +71,14 @@ export async function saveWorkflow(
     if (target && target.archived_at !== null)
       throw new ConflictError(`workflow "${target.name}" is archived`);
     // Checked in the transaction that saves: two editors of one version cannot both win.
-    if (
-      target &&
-      options.expectVersion !== undefined &&
-      target.current_version !== options.expectVersion
-    )
+    const expected = options.expectVersion;
+    if (target && expected !== undefined && target.current_version !== expected)
       throw new WeftError(
         "precondition-failed",
-        `workflow "${target.name}" is at version ${target.current_version}, not ${options.expectVersion} ` +
-          "as If-Match says: it was saved meanwhile; load it again and redo the change there",
+        expected === 0
+          ? `workflow "${target.name}" was not saved: a weak entity tag never matches, send "${target.current_version}"`
+          : `workflow "${target.name}" is at version ${target.current_version}, not ${expected}: ` +
+              "it was saved meanwhile; load it again and redo the change there",
       );
 
     if (target && target.name !== definition.name) {

@@ -165,16 +165,20 @@ describe("versions", () => {
     const second = await put(definition("from the second tab"), '"3"');
     const problem = await expectProblem(second, 412, "precondition-failed");
     expect(problem.detail).toBe(
-      'workflow "versioned" is at version 4, not 3 as If-Match says: it was saved meanwhile; ' +
+      'workflow "versioned" is at version 4, not 3: it was saved meanwhile; ' +
         "load it again and redo the change there",
     );
     expect(await countRows(server)).toEqual(before);
     const current = await getJson<{ version: number }>(`/api/v1/workflows/${id}/versions/4`);
     expect(JSON.stringify(current)).toContain("from the first tab");
 
-    // Weak tags and bare numbers name the same version; nonsense is a 400 naming the header.
-    expect((await put(definition("third"), 'W/"4"')).status).toBe(200);
-    expect((await put(definition("fourth"), "5")).status).toBe(200);
+    // GET names the current version as its entity tag; a bare number names it too and `*`
+    // matches any; a weak tag never matches; nonsense is a 400 naming the header.
+    const current4 = await server.api(`/api/v1/workflows/${id}`);
+    expect(current4.headers.get("etag")).toBe('"4"');
+    await expectProblem(await put(definition("weak"), 'W/"4"'), 412, "precondition-failed");
+    expect((await put(definition("third"), "4")).status).toBe(200);
+    expect((await put(definition("fourth"), "*")).status).toBe(200);
     const bad = await put(definition("fifth"), "latest");
     const badProblem = await expectProblem(bad, 400, "bad-request");
     expect(badProblem.detail).toMatch(/^headers\.if-match: must be the version being edited/);

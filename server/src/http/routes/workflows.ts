@@ -157,7 +157,12 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
       config: { access: "viewer" },
       schema: { tags: ["workflows"], summary: "Get a workflow (by id or name)", params: idParams },
     },
-    async (request) => view(request, await requireRow(request.params.id)),
+    async (request, reply) => {
+      const row = await requireRow(request.params.id);
+      // The current version is the entity tag a later PUT names in If-Match.
+      void reply.header("etag", `"${row.current_version}"`);
+      return view(request, row);
+    },
   );
 
   for (const action of ["archive", "unarchive"] as const) {
@@ -266,18 +271,19 @@ export function registerWorkflowRoutes(fastify: FastifyInstance, services: Servi
 }
 
 /**
- * The version an editor started from, as `If-Match: "3"` names it (the version number as an
- * entity tag); a save over any other version is refused with 412. No header: no check.
+ * The version an editor started from, as `If-Match: "3"` names it (the version number is the
+ * workflow's entity tag). `*` or no header: no check. A weak tag (`W/"3"`) never matches, by
+ * If-Match's strong comparison: it is passed on as version 0, which no workflow has.
  */
 function expectedVersion(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const version = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim())?.[1];
-  if (version === undefined || Number(version) < 1)
+  if (header === undefined || header.trim() === "*") return undefined;
+  const tag = /^(W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!tag || Number(tag[2]) < 1)
     throw new WeftError(
       "bad-request",
       `headers.if-match: must be the version being edited, such as "3", not ${JSON.stringify(header)}`,
     );
-  return Number(version);
+  return tag[1] ? 0 : Number(tag[2]);
 }
 
 /** The definition in a request body: YAML text, or JSON (parsed by Fastify already). */
