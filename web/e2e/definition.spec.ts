@@ -204,10 +204,17 @@ test("a save over a version saved meanwhile in another tab is refused, and loses
   await expect(checkStatus(other)).toContainText("Valid");
   await other.getByRole("button", { name: "Save" }).click();
   await expect(other.getByRole("alert")).toContainText(
-    'workflow "greeter" is at version 3, not 2 as If-Match says: it was saved meanwhile',
+    'workflow "greeter" is at version 3, not 2: it was saved meanwhile',
   );
   // The refused text stays in the editor to be copied; version 3 is the first tab's.
   await expect(editorContent(other)).toContainText("from the second tab");
+  // The tab learns of version 3 at once, and starting over shows it.
+  await expect(other.getByText("Version 3, the current one")).toBeHidden();
+  await other.getByRole("button", { name: "Discard my edit and show version 3" }).click();
+  await expect(other.getByText("Version 3, the current one")).toBeVisible();
+  await expect(other.getByRole("textbox", { name: "Definition of greeter" })).toContainText(
+    "from the first tab",
+  );
   const stored = await other.evaluate(async () => {
     const response = await fetch("/api/v1/workflows/greeter/versions/3");
     return ((await response.json()) as { source: string }).source;

@@ -9,6 +9,7 @@ import { LazyDefinitionEditor } from "../../components/definition-editor/lazy-vi
 import type { EditorIssue } from "../../components/definition-editor/editor-issue.ts";
 import { UnsavedChangesGuard } from "../../components/definition-editor/unsaved-changes-guard.tsx";
 import { useLiveCheck } from "../../components/definition-editor/use-live-check.ts";
+import { ApiError } from "../../api/api-error.ts";
 import { ErrorAlert } from "../../components/error-alert.tsx";
 import { refreshAfterSave } from "./version-queries.ts";
 
@@ -41,6 +42,12 @@ export function DefinitionEdit({ workflow, initial, onDone }: DefinitionEditProp
 
   const save = useMutation({
     mutationFn: () => saveDefinition(text, { workflowId: workflow.id, baseVersion }),
+    // Saved elsewhere meanwhile: what the page knows of the workflow is stale, so it is read
+    // again, and Cancel then Edit starts from the version that won.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 412)
+        void refreshAfterSave(client, workflow.id);
+    },
     onSuccess: async (outcome) => {
       if (!outcome.saved) {
         setRefused({ text, issues: outcome.issues });
@@ -81,7 +88,15 @@ export function DefinitionEdit({ workflow, initial, onDone }: DefinitionEditProp
         </Group>
       </Group>
       {save.isError ? (
-        <ErrorAlert error={save.error} title="The definition could not be saved" />
+        <ErrorAlert error={save.error} title="The definition could not be saved">
+          {save.error instanceof ApiError && save.error.status === 412 ? (
+            <Group mt="xs">
+              <Button size="xs" variant="default" onClick={() => onDone(null)}>
+                Discard my edit and show version {workflow.version}
+              </Button>
+            </Group>
+          ) : null}
+        </ErrorAlert>
       ) : null}
       <LazyDefinitionEditor
         value={text}

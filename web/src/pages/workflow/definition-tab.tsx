@@ -21,18 +21,8 @@ export function DefinitionTab({ workflow, canEdit }: DefinitionTabProps) {
   const [draft, setDraft] = useState<string | null>(null);
   const [note, setNote] = useState<SavedNote | null>(null);
 
-  if (current.isPending) {
-    return (
-      <Center p="xl">
-        <Loader aria-label="Loading the definition" />
-      </Center>
-    );
-  }
-  if (current.isError) {
-    return <ErrorAlert error={current.error} title="The definition could not be loaded" />;
-  }
-
-  const source = versionText(current.data);
+  // An edit in progress stays mounted, whatever the page learns meanwhile (a newer version,
+  // read after a refused save): the text being edited is never replaced under the editor.
   if (draft !== null) {
     return (
       <DefinitionEdit
@@ -45,6 +35,19 @@ export function DefinitionTab({ workflow, canEdit }: DefinitionTabProps) {
       />
     );
   }
+
+  if (current.isPending) {
+    return (
+      <Center p="xl">
+        <Loader aria-label="Loading the definition" />
+      </Center>
+    );
+  }
+  if (current.isError) {
+    return <ErrorAlert error={current.error} title="The definition could not be loaded" />;
+  }
+
+  const source = versionText(current.data);
 
   const editable = canEdit && !workflow.archived;
   return (
