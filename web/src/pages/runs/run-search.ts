@@ -1,3 +1,5 @@
+import { searchInstant, searchText } from "../../format/search-values.ts";
+
 /** The Runs page's filters, kept in the URL so that a filtered view can be shared or reloaded. */
 
 /** The API's run statuses and trigger types (server/src/http/run-filter.ts), in display order. */
@@ -25,12 +27,12 @@ export interface RunSearch {
 /** Reads the filters from the URL's search params, dropping blanks and values the API refuses. */
 export function parseRunSearch(search: Record<string, unknown>): RunSearch {
   const status = statusesOf(search.status);
-  const workflow = text(search.workflow);
-  const tag = text(search.tag);
-  const error = text(search.error);
+  const workflow = searchText(search.workflow, 200);
+  const tag = searchText(search.tag, 200);
+  const error = searchText(search.error, 200);
   const trigger = TRIGGER_TYPES.find((t) => t === search.trigger);
-  const from = instant(search.from);
-  const to = instant(search.to);
+  const from = searchInstant(search.from);
+  const to = searchInstant(search.to);
   return {
     ...(status.length > 0 ? { status: status.join(",") } : {}),
     ...(workflow ? { workflow } : {}),
@@ -70,18 +72,4 @@ export function runFilterParams(search: RunSearch): Record<string, string> {
 export function runExportHref(search: RunSearch, format: "csv" | "json"): string {
   const query = new URLSearchParams({ format, ...runFilterParams(search) });
   return `/api/v1/runs/export?${query.toString()}`;
-}
-
-/** A trimmed text filter, at most the 200 characters the API takes; blank is none. */
-function text(value: unknown): string | undefined {
-  if (typeof value !== "string" || value.trim() === "") return undefined;
-  return value.trim().slice(0, 200);
-}
-
-function instant(value: unknown): string | undefined {
-  if (typeof value !== "string" || value.trim() === "") return undefined;
-  // The API wants an instant with a zone; a bare date-time would be read differently there.
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value.trim())) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

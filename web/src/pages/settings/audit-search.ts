@@ -1,3 +1,5 @@
+import { searchInstant } from "../../format/search-values.ts";
+
 /** The audit log's filters, kept in the URL so that a filtered view can be shared or reloaded. */
 
 export interface AuditSearch {
@@ -51,8 +53,8 @@ export const AUDIT_ACTIONS = [
 export function parseAuditSearch(search: Record<string, unknown>): AuditSearch {
   const action = actionOf(search.action);
   const actor = actorOf(search.actor);
-  const from = instant(search.from);
-  const to = instant(search.to);
+  const from = searchInstant(search.from);
+  const to = searchInstant(search.to);
   return {
     ...(action ? { action } : {}),
     ...(actor ? { actor } : {}),
@@ -100,12 +102,4 @@ export function detailsSummary(details: Record<string, unknown> | null): string 
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join(", ");
-}
-
-function instant(value: unknown): string | undefined {
-  if (typeof value !== "string" || value.trim() === "") return undefined;
-  // The API wants an instant with a zone; a bare date-time would be read differently there.
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value.trim())) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

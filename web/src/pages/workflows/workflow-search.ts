@@ -1,3 +1,5 @@
+import { searchText } from "../../format/search-values.ts";
+
 /** The Workflows page's filters, kept in the URL so that a filtered view can be shared. */
 export interface WorkflowSearch {
   q?: string;
@@ -6,10 +8,8 @@ export interface WorkflowSearch {
 
 /** Reads the filters from the URL's search params, dropping blanks and anything not a string. */
 export function parseWorkflowSearch(search: Record<string, unknown>): WorkflowSearch {
-  const text = (value: unknown) =>
-    typeof value === "string" && value.trim() !== "" ? value.trim().slice(0, 100) : undefined;
-  const q = text(search.q);
-  const tag = text(search.tag);
+  const q = searchText(search.q, 100);
+  const tag = searchText(search.tag, 100);
   return { ...(q ? { q } : {}), ...(tag ? { tag } : {}) };
 }
 
